@@ -1,0 +1,21 @@
+import { ormEntities } from '../composition-root';
+import type { Config } from '../platform/config';
+import { createDataSource, Database, resolveDatabaseTarget, runMigrations } from '../platform/database';
+import type { Logger } from '../platform/logger';
+
+/** Runs a CLI task against the configured (or embedded) database, migrated to the latest schema. */
+export async function withDatabase<T>(config: Config, logger: Logger, task: (database: Database) => Promise<T>): Promise<T> {
+  const target = await resolveDatabaseTarget(config, logger);
+  try {
+    await runMigrations(target.migrationUrl, logger);
+    const { dataSource } = createDataSource({ url: target.url, poolSize: 2, entities: ormEntities, logger });
+    await dataSource.initialize();
+    try {
+      return await task(new Database(dataSource));
+    } finally {
+      await dataSource.destroy();
+    }
+  } finally {
+    await target.stop();
+  }
+}

@@ -1,0 +1,140 @@
+import { In, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
+import type { Database } from '../../../platform/database';
+import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
+import type { ProductRepository, VersionedUpdate } from '../application/catalog.repository';
+import { SkuTakenError, StockLimitError } from '../domain/catalog.errors';
+import { LIMITS, type Product, type ProductChanges, type ProductDraft, type ProductFilter } from '../domain/product';
+import { ProductOrmEntity } from './catalog.orm-entities';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Raw rows as `RETURNING *` gives them (snake_case columns). */
+interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  price_amount: number;
+  currency: string;
+  stock: number;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export class TypeOrmProductRepository implements ProductRepository {
+  constructor(private readonly db: Database) {}
+
+  private get repo() {
+    return this.db.manager.getRepository(ProductOrmEntity);
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Product[]> {
+    const rows = await this.repo.findBy({ id: In([...ids]) });
+    return rows.map(fromEntity);
+  }
+
+  async list(filter: ProductFilter, page: PageRequest<CreatedAtKey>): Promise<Product[]> {
+    const query = this.filtered(filter)
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(page.first + 1);
+    if (page.after) {
+      query.andWhere('(p.created_at, p.id) < (:afterCreatedAt, :afterId)', {
+        afterCreatedAt: page.after.createdAt,
+        afterId: page.after.id,
+      });
+    }
+    return (await query.getMany()).map(fromEntity);
+  }
+
+  count(filter: ProductFilter): Promise<number> {
+    return this.filtered(filter).getCount();
+  }
+
+  async create(draft: ProductDraft): Promise<Product> {
+    try {
+      const saved = await this.repo.save(this.repo.create({ ...draft, version: 1 }));
+      // Re-read so defaults set by the database (timestamps) come back exactly as stored.
+      return fromEntity(await this.repo.findOneByOrFail({ id: saved.id }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new SkuTakenError(draft.sku);
+      throw error;
+    }
+  }
+
+  async updateIfVersion(id: string, expectedVersion: number, changes: ProductChanges): Promise<VersionedUpdate> {
+    const rows: ProductRow[] = await this.db.manager.query(
+      `UPDATE products
+          SET name = COALESCE($3, name),
+              description = COALESCE($4, description),
+              price_amount = COALESCE($5, price_amount),
+              version = version + 1,
+              updated_at = now()
+        WHERE id = $1 AND version = $2
+        RETURNING *`,
+      [id, expectedVersion, changes.name ?? null, changes.description ?? null, changes.priceAmount ?? null],
+    );
+    if (rows[0]) return { outcome: 'updated', product: fromRow(rows[0]) };
+    const current = await this.repo.findOne({ where: { id }, select: { id: true, version: true } });
+    return current ? { outcome: 'stale', currentVersion: current.version } : { outcome: 'missing' };
+  }
+
+  async addStock(id: string, quantity: number): Promise<Product | null> {
+    const rows: ProductRow[] = await this.db.manager.query(
+      `UPDATE products
+          SET stock = stock + $2, version = version + 1, updated_at = now()
+        WHERE id = $1 AND stock <= $3 - $2
+        RETURNING *`,
+      [id, quantity, LIMITS.maxStock],
+    );
+    if (rows[0]) return fromRow(rows[0]);
+    if (await this.repo.existsBy({ id })) throw new StockLimitError();
+    return null;
+  }
+
+  private filtered(filter: ProductFilter): SelectQueryBuilder<ProductOrmEntity> {
+    const query = this.repo.createQueryBuilder('p');
+    if (filter.search) {
+      query.andWhere('(p.name ILIKE :pattern OR p.sku ILIKE :pattern)', { pattern: `%${escapeLike(filter.search)}%` });
+    }
+    if (filter.inStock === true) query.andWhere('p.stock > 0');
+    if (filter.inStock === false) query.andWhere('p.stock = 0');
+    if (filter.minPrice != null) query.andWhere('p.price_amount >= :minPrice', { minPrice: filter.minPrice });
+    if (filter.maxPrice != null) query.andWhere('p.price_amount <= :maxPrice', { maxPrice: filter.maxPrice });
+    return query;
+  }
+}
+
+const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+
+function fromEntity(e: ProductOrmEntity): Product {
+  return {
+    id: e.id,
+    sku: e.sku,
+    name: e.name,
+    description: e.description,
+    price: { amount: e.priceAmount, currency: e.currency },
+    stock: e.stock,
+    version: e.version,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+  };
+}
+
+function fromRow(r: ProductRow): Product {
+  return {
+    id: r.id,
+    sku: r.sku,
+    name: r.name,
+    description: r.description,
+    price: { amount: r.price_amount, currency: r.currency },
+    stock: r.stock,
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,30 @@
+import { IsEmail, Length, MaxLength } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
+import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/user';
+
+@InputType('SignUpInput')
+export class SignUpInput {
+  @Field()
+  @IsEmail({}, { message: 'must be a valid email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @Field()
+  @Length(1, NAME_MAX_LENGTH)
+  name!: string;
+
+  @Field()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password!: string;
+}
+
+@InputType('SignInInput')
+export class SignInInput {
+  @Field()
+  @MaxLength(254)
+  email!: string;
+
+  @Field()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password!: string;
+}

@@ -1,0 +1,15 @@
+import DataLoader from 'dataloader';
+import type { UserService } from '../application/user.service';
+import type { User } from '../domain/user';
+
+/** Users by id, batched per request (Review.author, Order.customer). */
+export class UserLoaders {
+  readonly byId: DataLoader<string, User | null>;
+
+  constructor(users: UserService) {
+    this.byId = new DataLoader(async (ids) => {
+      const found = new Map((await users.findByIds(ids)).map((u) => [u.id, u]));
+      return ids.map((id) => found.get(id) ?? null);
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import type { Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
+import type { Logger } from '../logger';
+
+/**
+ * Forwards TypeORM's query events to pino and lets observers count statements (the N+1 test and
+ * query metrics subscribe here). Statements are logged at `trace` only: they may carry data.
+ */
+export class QueryObserver implements TypeOrmLogger {
+  private readonly listeners = new Set<(sql: string) => void>();
+
+  constructor(private readonly logger: Logger) {}
+
+  onQuery(listener: (sql: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  logQuery(query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
+    for (const listener of this.listeners) listener(query);
+    this.logger.trace({ sql: query }, 'query');
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.debug({ err: error, sql: query }, 'query failed');
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn({ durationMs: time, sql: query.slice(0, 500) }, 'slow query');
+  }
+
+  logSchemaBuild(message: string): void {
+    this.logger.debug(message);
+  }
+
+  logMigration(message: string): void {
+    this.logger.info(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn({ typeorm: message }, 'typeorm warning');
+    else this.logger.debug({ typeorm: message }, 'typeorm');
+  }
+}

@@ -1,0 +1,37 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * What application services see of transactions: run some work atomically. Everything the work
+ * does through repositories (and the job queue) joins the same transaction.
+ */
+export interface UnitOfWork {
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The database handle repositories use. Inside `transaction()` the ambient EntityManager is the
+ * transaction's, carried by AsyncLocalStorage so services need not thread it through every call.
+ */
+export class Database implements UnitOfWork {
+  private readonly ambient = new AsyncLocalStorage<EntityManager>();
+
+  constructor(readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.ambient.getStore() ?? this.dataSource.manager;
+  }
+
+  get inTransaction(): boolean {
+    return this.ambient.getStore() !== undefined;
+  }
+
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work();
+    return this.dataSource.transaction((manager) => this.ambient.run(manager, work));
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+}

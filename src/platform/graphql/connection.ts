@@ -1,0 +1,97 @@
+import { IsOptional, Max, Min } from 'class-validator';
+import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
+import type { ClassType } from 'type-graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from '../pagination';
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field()
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ArgsType()
+export class ConnectionArgs {
+  /** Nullable in the contract (`Int = 20`); an explicit null means the default. */
+  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+export interface Edge<TNode> {
+  cursor: string;
+  node: TNode;
+}
+
+export interface Connection<TNode> {
+  edges: Edge<TNode>[];
+  pageInfo: PageInfo;
+  totalCount: number | (() => Promise<number>);
+}
+
+/**
+ * Relay connection types (`XEdge`, `XConnection`) for a node type. `totalCount` may be a
+ * function so the count query runs only when a client selects it.
+ */
+export function connectionTypes<TNode extends object>(nodeType: ClassType<TNode>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor!: string;
+
+    @Field(() => nodeType)
+    node!: TNode;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [EdgeType])
+    edges!: EdgeType[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    totalCountSource!: number | (() => Promise<number>);
+
+    @Field(() => Int)
+    async totalCount(): Promise<number> {
+      const source = this.totalCountSource;
+      return typeof source === 'function' ? source() : source;
+    }
+  }
+
+  return { EdgeType, ConnectionType };
+}
+
+/** Maps a domain page to a connection object of the given class. */
+export function toConnection<TItem, TNode, TConnection extends { edges: unknown; pageInfo: unknown; totalCountSource: unknown }>(
+  connectionClass: new () => TConnection,
+  page: Page<TItem>,
+  toNode: (item: TItem) => TNode,
+  totalCount: number | (() => Promise<number>),
+): TConnection {
+  const edges = page.items.map((item) => ({ cursor: page.cursorOf(item), node: toNode(item) }));
+  const connection = new connectionClass();
+  connection.edges = edges;
+  connection.pageInfo = {
+    hasNextPage: page.hasNextPage,
+    hasPreviousPage: page.hasPreviousPage,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  };
+  connection.totalCountSource = totalCount;
+  return connection;
+}

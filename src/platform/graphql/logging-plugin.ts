@@ -1,0 +1,36 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { isExpectedError } from './error-format';
+import type { GraphQLContext } from './context';
+import type { RequestLog } from '../http/request-context';
+
+/**
+ * Records what the access log line needs (operation name and outcome) and logs every unexpected
+ * error in full with the request id, since the client only sees a masked message.
+ */
+export function loggingPlugin(): ApolloServerPlugin<GraphQLContext & { requestLog?: RequestLog }> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didResolveOperation({ operationName, operation }) {
+          if (contextValue.requestLog) {
+            contextValue.requestLog.operationName = operationName ?? undefined;
+            contextValue.requestLog.operationType = operation?.operation;
+          }
+        },
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (!isExpectedError({ message: error.message, extensions: error.extensions }, error)) {
+              contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ response }) {
+          if (!contextValue.requestLog) return;
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          contextValue.requestLog.outcome = errors?.length ? 'error' : 'success';
+          contextValue.requestLog.errorCodes = errors?.map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { validateArgument } from './validation';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type ResolverClass = Function;
+
+/**
+ * Builds the executable schema from the modules' resolver classes. type-graphql asks the
+ * container for each resolver instance; the composition root fills it, so resolvers get their
+ * services by constructor injection without a global container.
+ */
+export function buildGraphQLSchema(resolvers: ReadonlyMap<ResolverClass, object>): Promise<GraphQLSchema> {
+  const classes = [...resolvers.keys()];
+  if (classes.length === 0) throw new Error('No resolvers registered');
+  return buildSchema({
+    resolvers: classes as NonEmptyArray<ResolverClass>,
+    container: { get: (someClass) => resolvers.get(someClass as ResolverClass) },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validateFn: validateArgument,
+  });
+}

@@ -1,0 +1,84 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { RequestHandler } from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Server } from 'node:http';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { AuthenticatedViewer, Viewer } from '../viewer';
+import { requestLogOf, type RequestLog } from '../http/request-context';
+import type { GraphQLContext } from './context';
+import { formatError } from './error-format';
+import type { LoaderFactories } from './loader-registry';
+import { loggingPlugin } from './logging-plugin';
+
+export type Authenticate = (token: string) => Promise<AuthenticatedViewer>;
+
+export interface GraphQLServerOptions {
+  schema: GraphQLSchema;
+  httpServer: Server;
+  logger: Logger;
+  loaders: LoaderFactories;
+  authenticate: Authenticate;
+  introspection: boolean;
+  sandbox: boolean;
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
+}
+
+export type HttpGraphQLContext = GraphQLContext & { requestLog: RequestLog };
+
+/** Reads `Authorization: Bearer <token>`; no header is anonymous, a bad token is UNAUTHENTICATED. */
+export async function viewerFromAuthorization(header: string | undefined, authenticate: Authenticate): Promise<Viewer> {
+  if (header === undefined || header.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw new GraphQLAuthError('The Authorization header must be "Bearer <token>"');
+  try {
+    return await authenticate(match[1]!);
+  } catch (error) {
+    if (error instanceof AppError) throw new GraphQLAuthError(error.message);
+    throw error;
+  }
+}
+
+class GraphQLAuthError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  }
+}
+
+export async function createGraphQLServer(options: GraphQLServerOptions): Promise<{
+  apollo: ApolloServer<HttpGraphQLContext>;
+  middleware: RequestHandler;
+}> {
+  const apollo = new ApolloServer<HttpGraphQLContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    // Clients send one operation per request; arrays of operations are refused.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      options.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      loggingPlugin(),
+      ...((options.plugins ?? []) as ApolloServerPlugin<HttpGraphQLContext>[]),
+    ],
+  });
+  await apollo.start();
+
+  const middleware = expressMiddleware(apollo, {
+    context: async ({ req, res }) => {
+      const requestLog = requestLogOf(res);
+      const logger = options.logger.child({ requestId: requestLog.requestId });
+      const viewer = await viewerFromAuthorization(req.header('authorization'), options.authenticate);
+      return { requestId: requestLog.requestId, viewer, logger, loaders: options.loaders.forRequest(viewer), requestLog };
+    },
+  });
+  return { apollo, middleware };
+}

@@ -1,0 +1,30 @@
+import pino from 'pino';
+import type { LogLevel } from './config';
+
+export type Logger = pino.Logger;
+
+/** Paths that may carry secrets or personal data; their values never reach a log line. */
+const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'email',
+  '*.email',
+  'variables.*.password',
+  'variables.*.email',
+];
+
+export function createLogger(options: { level: LogLevel; name?: string }): Logger {
+  return pino({
+    name: options.name ?? 'storefront-graph',
+    level: options.level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
