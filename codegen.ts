@@ -1,0 +1,20 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Typed operations for the API tests, generated from the emitted schema and the .graphql files under test/.
+const config: CodegenConfig = {
+  schema: 'schema.graphql',
+  documents: ['test/**/*.graphql'],
+  generates: {
+    'test/generated/graphql.ts': {
+      plugins: ['typescript', 'typescript-operations', 'typed-document-node'],
+      config: {
+        scalars: { DateTime: 'string' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        skipTypename: true,
+      },
+    },
+  },
+};
+
+export default config;
