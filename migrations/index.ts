@@ -1,4 +1,5 @@
 import { AccountsAndCatalog1764300000000 } from './1764300000000-accounts-and-catalog';
+import { OrdersPaymentsNotifications1764400000000 } from './1764400000000-orders-payments-notifications';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from TS and compiled JS. */
-export const migrations = [AccountsAndCatalog1764300000000];
+export const migrations = [AccountsAndCatalog1764300000000, OrdersPaymentsNotifications1764400000000];

@@ -1,83 +1,224 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { catalogOrmEntities, createCatalogModule, type CatalogModule } from './modules/catalog';
+import { HttpPaymentGateway } from './integration/payment-gateway/http-payment-gateway';
+import { SandboxPaymentProvider } from './integration/payment-gateway/sandbox-provider';
+import { NodemailerEmailSender } from './integration/email/nodemailer-email-sender';
+import { createAnalyticsModule } from './modules/analytics';
+import { catalogOrmEntities, createCatalogModule, type CatalogEvents, type CatalogModule } from './modules/catalog';
+import { createNotificationsModule, type EmailSender, type NotificationEvents, type NotificationsModule } from './modules/notifications';
+import { createOrdersModule, ordersOrmEntities, type OrderEvents, type OrdersModule } from './modules/orders';
+import {
+  createPaymentsModule,
+  paymentsOrmEntities,
+  PaymentProviderUnavailableError,
+  type PaymentEvents,
+  type PaymentGateway,
+  type PaymentsModule,
+} from './modules/payments';
 import { createUsersModule, usersOrmEntities, type UsersModule } from './modules/users';
 import type { Config } from './platform/config';
 import { createDataSource, Database, type QueryObserver } from './platform/database';
+import { EventBus, eventJobHandlers } from './platform/events';
 import { LoaderFactories } from './platform/graphql/loader-registry';
 import { buildGraphQLSchema, type ResolverClass } from './platform/graphql/schema';
 import { createGraphQLServer } from './platform/graphql/server';
 import { createHttpApp } from './platform/http/app';
+import { JobWorker, PostgresJobQueue, type JobHandler } from './platform/jobs';
 import type { Logger } from './platform/logger';
+
+/** Every domain event of the application, from every module. */
+export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
+
+export const ormEntities = [...usersOrmEntities, ...catalogOrmEntities, ...ordersOrmEntities, ...paymentsOrmEntities];
 
 export interface Modules {
   users: UsersModule;
   catalog: CatalogModule;
+  orders: OrdersModule;
+  payments: PaymentsModule;
+  notifications: NotificationsModule;
 }
 
-/** The one place adapters are built and modules wired together. */
-export function composeModules(database: Database, config: Config): Modules {
-  const users = createUsersModule({
-    database,
-    tokens: {
-      secret: config.auth.jwtSecret,
-      issuer: config.auth.jwtIssuer,
-      audience: config.auth.jwtAudience,
-      ttlSeconds: config.auth.tokenTtlSeconds,
-    },
-  });
-  const catalog = createCatalogModule({ database });
-  return { users, catalog };
+/** The adapters to the outside world; entry points and tests choose them. */
+export interface Adapters {
+  gateway: PaymentGateway;
+  email: EmailSender;
 }
 
-export const ormEntities = [...usersOrmEntities, ...catalogOrmEntities];
-
-export async function buildSchemaFor(modules: Modules) {
-  const resolvers = new Map<ResolverClass, object>([...modules.users.resolvers, ...modules.catalog.resolvers]);
-  return buildGraphQLSchema(resolvers);
-}
-
-export interface ApiApplication {
-  dataSource: DataSource;
-  database: Database;
-  queries: QueryObserver;
+export interface Application {
   modules: Modules;
+  events: EventBus<AppEvents>;
+  resolvers: Map<ResolverClass, object>;
+  loaders: LoaderFactories;
+  /** What a worker process runs: one job per event handler, plus plain jobs. */
+  jobHandlers: Map<string, JobHandler>;
+}
+
+export function tokenSettings(config: Config) {
+  const { jwtSecret, jwtIssuer, jwtAudience, tokenTtlSeconds } = config.auth;
+  return { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, ttlSeconds: tokenTtlSeconds };
+}
+
+/** The one place modules are wired together. Builds no connections of its own. */
+export function composeApplication(database: Database, config: Config, logger: Logger, adapters: Adapters): Application {
+  const jobs = new PostgresJobQueue(database);
+  const events = new EventBus<AppEvents>(database, jobs, logger);
+
+  const users = createUsersModule({ database, tokens: tokenSettings(config) });
+  const catalog = createCatalogModule({ database, events });
+  const orders = createOrdersModule({ database, stock: catalog.service, events });
+  const payments = createPaymentsModule({
+    database,
+    gateway: adapters.gateway,
+    orders: orders.service,
+    events,
+    jobMaxAttempts: config.payments.jobMaxAttempts,
+  });
+  const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events });
+  const analytics = createAnalyticsModule({ database });
+
+  for (const handler of [...payments.eventHandlers, ...notifications.eventHandlers, ...analytics.eventHandlers]) {
+    events.subscribe(handler);
+  }
+
+  const loaders = new LoaderFactories();
+  for (const module of [users, catalog, orders, payments]) module.registerLoaders(loaders);
+
+  return {
+    modules: { users, catalog, orders, payments, notifications },
+    events,
+    resolvers: new Map<ResolverClass, object>([
+      ...users.resolvers,
+      ...catalog.resolvers,
+      ...orders.resolvers,
+      ...payments.resolvers,
+      ...notifications.resolvers,
+    ]),
+    loaders,
+    jobHandlers: new Map([...eventJobHandlers(events.allHandlers, database), ...notifications.jobHandlers]),
+  };
+}
+
+/** For processes that never call the provider (an API-only process without PAYMENT_PROVIDER_URL). */
+const noPaymentProviderHere: PaymentGateway = {
+  capture: () => Promise.reject(new PaymentProviderUnavailableError('no payment provider is configured in this process')),
+  refund: () => Promise.reject(new PaymentProviderUnavailableError('no payment provider is configured in this process')),
+};
+
+export interface RunningAdapters extends Adapters {
+  /** The in-process sandbox provider, when no PAYMENT_PROVIDER_URL was configured. */
+  sandbox?: SandboxPaymentProvider;
+  close(): Promise<void>;
+}
+
+/**
+ * The production adapters from configuration. Without PAYMENT_PROVIDER_URL, a process that runs
+ * jobs starts the bundled sandbox provider on a free loopback port, so the real HTTP adapter runs.
+ */
+export async function createAdapters(config: Config, logger: Logger, options: { runsJobs: boolean }): Promise<RunningAdapters> {
+  const email = new NodemailerEmailSender({ smtpUrl: config.email.smtpUrl, from: config.email.from, timeoutMs: config.email.timeoutMs, logger });
+  let sandbox: SandboxPaymentProvider | undefined;
+  let providerUrl = config.payments.providerUrl;
+  if (!providerUrl && options.runsJobs) {
+    sandbox = await SandboxPaymentProvider.start();
+    providerUrl = sandbox.url;
+    logger.info({ url: sandbox.url }, 'no PAYMENT_PROVIDER_URL: started the sandbox payment provider');
+  }
+  const gateway = providerUrl
+    ? new HttpPaymentGateway({
+        baseUrl: providerUrl,
+        timeoutMs: config.payments.timeoutMs,
+        maxRetries: config.payments.maxRetries,
+        breakerThreshold: config.payments.breakerThreshold,
+        breakerHalfOpenAfterMs: config.payments.breakerHalfOpenAfterMs,
+        logger,
+      })
+    : noPaymentProviderHere;
+  return {
+    gateway,
+    email,
+    sandbox,
+    close: async () => {
+      email.close();
+      await sandbox?.stop();
+    },
+  };
+}
+
+export interface ApiServer {
   httpServer: Server;
   listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Builds the API process: database pool, modules, GraphQL schema and the HTTP server. */
-export async function createApiApplication(options: {
+export interface Runtime {
+  dataSource: DataSource;
+  database: Database;
+  queries: QueryObserver;
+  application: Application;
+  /** Builds the API (GraphQL over HTTP) on this runtime. */
+  startApi(): Promise<ApiServer>;
+  /** Starts a job worker on this runtime. */
+  startWorker(): Promise<JobWorker>;
+  close(): Promise<void>;
+}
+
+/** A connection pool and the composed application: what an API process and a worker share. */
+export async function createRuntime(options: {
   config: Config;
   logger: Logger;
   databaseUrl: string;
-}): Promise<ApiApplication> {
-  const { config, logger } = options;
-  const { dataSource, queries } = createDataSource({
-    url: options.databaseUrl,
-    poolSize: config.database.poolSize,
-    entities: ormEntities,
-    logger,
-  });
+  adapters: Adapters;
+}): Promise<Runtime> {
+  const { config, logger, databaseUrl } = options;
+  const { dataSource, queries } = createDataSource({ url: databaseUrl, poolSize: config.database.poolSize, entities: ormEntities, logger });
   await dataSource.initialize();
   const database = new Database(dataSource);
-  const modules = composeModules(database, config);
+  const application = composeApplication(database, config, logger, options.adapters);
+  const stoppers: (() => Promise<void>)[] = [];
 
-  const loaders = new LoaderFactories();
-  modules.users.registerLoaders(loaders);
-  modules.catalog.registerLoaders(loaders);
+  return {
+    dataSource,
+    database,
+    queries,
+    application,
+    startApi: async () => {
+      const api = await createApiServer(config, logger, database, application);
+      stoppers.push(() => api.close());
+      return api;
+    },
+    startWorker: async () => {
+      const worker = await JobWorker.start({
+        connectionString: databaseUrl,
+        handlers: application.jobHandlers,
+        logger,
+        concurrency: config.worker.concurrency,
+        pollIntervalMs: config.worker.pollIntervalMs,
+        heartbeatMs: config.worker.heartbeatMs,
+        deadAfterMs: config.worker.deadAfterMs,
+      });
+      stoppers.push(() => worker.stop());
+      return worker;
+    },
+    close: async () => {
+      // API first (no new work), then the worker finishes its jobs, then the pool closes.
+      for (const stop of stoppers) await stop();
+      await dataSource.destroy();
+    },
+  };
+}
 
-  const schema = await buildSchemaFor(modules);
+async function createApiServer(config: Config, logger: Logger, database: Database, application: Application): Promise<ApiServer> {
+  const schema = await buildGraphQLSchema(application.resolvers);
   const httpServer = createServer();
   let shuttingDown = false;
   const graphql = await createGraphQLServer({
     schema,
     httpServer,
     logger,
-    loaders,
-    authenticate: (token) => modules.users.service.authenticate(token),
+    loaders: application.loaders,
+    authenticate: (token) => application.modules.users.service.authenticate(token),
     introspection: config.graphql.introspection,
     sandbox: config.graphql.sandbox,
   });
@@ -88,12 +229,7 @@ export async function createApiApplication(options: {
     readinessChecks: [{ name: 'postgres', check: () => database.ping() }],
   });
   httpServer.on('request', app);
-
   return {
-    dataSource,
-    database,
-    queries,
-    modules,
     httpServer,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
@@ -108,7 +244,6 @@ export async function createApiApplication(options: {
       shuttingDown = true;
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
       await graphql.apollo.stop();
-      await dataSource.destroy();
     },
   };
 }

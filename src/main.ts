@@ -1,30 +1,40 @@
 import 'reflect-metadata';
-import { createApiApplication } from './composition-root';
+import { createAdapters, createRuntime } from './composition-root';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 
+/**
+ * The API process. By default it also runs the job worker, so `npm start` is the whole backend
+ * in one process; `--no-worker` (npm run start:api) serves the API only, as production does
+ * with separately scaled workers (npm run start:worker).
+ */
 async function main(): Promise<void> {
-  const { config, logger } = bootstrap('storefront-graph');
+  const withWorker = !process.argv.includes('--no-worker');
+  const { config, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
   const database = await resolveDatabaseTarget(config, logger);
   if (config.database.runMigrationsOnStart) {
     const applied = await runMigrations(database.migrationUrl, logger);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-  const app = await createApiApplication({ config, logger, databaseUrl: database.url });
+  const adapters = await createAdapters(config, logger, { runsJobs: withWorker });
+  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters });
   if (config.admin.email && config.admin.password) {
-    const { created } = await app.modules.users.service.ensureAdmin({
+    const { created } = await runtime.application.modules.users.service.ensureAdmin({
       email: config.admin.email,
       password: config.admin.password,
       name: 'Admin',
     });
     logger.info({ created }, 'admin account from ADMIN_EMAIL ensured');
   }
+  const api = await runtime.startApi();
+  if (withWorker) await runtime.startWorker();
   onShutdownSignal(logger, async () => {
-    await app.close();
+    await runtime.close();
+    await adapters.close();
     await database.stop();
   });
-  const url = await app.listen(config.port, config.host);
-  logger.info({ url, embeddedDatabase: database.embedded }, 'storefront-graph is ready');
+  const url = await api.listen(config.port, config.host);
+  logger.info({ url, embeddedDatabase: database.embedded, worker: withWorker }, 'storefront-graph is ready');
   if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL sandbox: ${url}\n\n`);
 }
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { composeModules } from '../composition-root';
+import { tokenSettings } from '../composition-root';
+import { createUsersModule } from '../modules/users';
 import { bootstrap } from '../platform/bootstrap';
 import { AppError } from '../platform/errors';
 import { withDatabase } from './with-database';
@@ -15,8 +16,7 @@ async function main(): Promise<void> {
   }
   const { config, logger } = bootstrap('create-admin');
   await withDatabase(config, logger, async (database) => {
-    const { users } = composeModules(database, config);
-    const { user, created } = await users.service.ensureAdmin({
+    const { user, created } = await createUsersModule({ database, tokens: tokenSettings(config) }).service.ensureAdmin({
       email: options.email!,
       password: options.password!,
       name: options.name ?? 'Admin',
@@ -29,3 +29,4 @@ main().catch((error: unknown) => {
   process.stderr.write(`create-admin failed: ${error instanceof AppError ? error.message : String(error)}\n`);
   process.exit(1);
 });
+

@@ -38,6 +38,28 @@ export interface Config {
     introspection: boolean;
     sandbox: boolean;
   };
+  payments: {
+    /** Unset: the bundled sandbox provider is started in-process (refused in production). */
+    providerUrl: string | undefined;
+    timeoutMs: number;
+    maxRetries: number;
+    breakerThreshold: number;
+    breakerHalfOpenAfterMs: number;
+    jobMaxAttempts: number;
+  };
+  email: {
+    /** Unset: messages are logged (nodemailer's JSON transport), not sent. */
+    smtpUrl: string | undefined;
+    from: string;
+    timeoutMs: number;
+  };
+  worker: {
+    concurrency: number;
+    pollIntervalMs: number;
+    heartbeatMs: number;
+    deadAfterMs: number;
+    shutdownTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -157,8 +179,31 @@ export function loadConfig(env: Env = process.env): Config {
       introspection: read.boolean('GRAPHQL_INTROSPECTION', !isProduction),
       sandbox: read.boolean('GRAPHQL_SANDBOX', !isProduction),
     },
+    payments: {
+      providerUrl: read.url('PAYMENT_PROVIDER_URL', ['http:', 'https:']),
+      timeoutMs: read.integer('PAYMENT_TIMEOUT_MS', 3_000, 50, 120_000),
+      maxRetries: read.integer('PAYMENT_MAX_RETRIES', 2, 0, 10),
+      breakerThreshold: read.integer('PAYMENT_BREAKER_THRESHOLD', 5, 1, 1_000),
+      breakerHalfOpenAfterMs: read.integer('PAYMENT_BREAKER_HALF_OPEN_MS', 30_000, 100, 3_600_000),
+      jobMaxAttempts: read.integer('PAYMENT_JOB_MAX_ATTEMPTS', 8, 1, 25),
+    },
+    email: {
+      smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+      from: read.string('EMAIL_FROM') ?? 'Storefront <no-reply@storefront.local>',
+      timeoutMs: read.integer('SMTP_TIMEOUT_MS', 10_000, 100, 120_000),
+    },
+    worker: {
+      concurrency: read.integer('WORKER_CONCURRENCY', 5, 1, 100),
+      pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 1_000, 50, 60_000),
+      heartbeatMs: read.integer('WORKER_HEARTBEAT_MS', 5_000, 100, 300_000),
+      deadAfterMs: read.integer('WORKER_DEAD_AFTER_MS', 30_000, 500, 3_600_000),
+      shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 20_000, 100, 600_000),
+    },
   };
 
+  if (isProduction && config.payments.providerUrl === undefined) {
+    read.problems.push('PAYMENT_PROVIDER_URL is required in production (the sandbox provider never charges anyone)');
+  }
   if ((config.admin.email === undefined) !== (config.admin.password === undefined)) {
     read.problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }

@@ -1,44 +1,93 @@
 import 'reflect-metadata';
-import { createApiApplication, type ApiApplication } from '../../src/composition-root';
+import { createRuntime, type Adapters, type ApiServer, type Runtime } from '../../src/composition-root';
+import { NodemailerEmailSender } from '../../src/integration/email/nodemailer-email-sender';
+import { HttpPaymentGateway } from '../../src/integration/payment-gateway/http-payment-gateway';
+import { SandboxPaymentProvider } from '../../src/integration/payment-gateway/sandbox-provider';
 import { loadConfig, type Config } from '../../src/platform/config';
-import { createLogger } from '../../src/platform/logger';
+import type { JobWorker } from '../../src/platform/jobs';
+import { createLogger, type Logger } from '../../src/platform/logger';
 import { GraphQLTestClient } from './graphql-client';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
   url: string;
-  app: ApiApplication;
+  /** The runtime, with `modules` at hand for arranging data through the services. */
+  app: Runtime & { modules: Runtime['application']['modules'] };
+  api: ApiServer;
   config: Config;
+  logger: Logger;
   database: TestDatabase;
   client: GraphQLTestClient;
+  /** The payment provider the app talks to over HTTP (a real server on loopback). */
+  paymentProvider: SandboxPaymentProvider;
+  gateway: HttpPaymentGateway;
+  worker?: JobWorker;
+  startWorker(): Promise<JobWorker>;
   stop(): Promise<void>;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Run a job worker in the same process (orders, payments, notifications need one). */
+  worker?: boolean;
+  /** Replace the email adapter (e.g. SMTP to a test sink). */
+  email?: Adapters['email'];
+}
+
 /** The API started in-process on a free loopback port, on a database of its own. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(envOrOptions: Record<string, string> | TestAppOptions = {}): Promise<TestApp> {
+  const options: TestAppOptions = 'env' in envOrOptions || 'worker' in envOrOptions || 'email' in envOrOptions ? (envOrOptions as TestAppOptions) : { env: envOrOptions as Record<string, string> };
   const database = await createTestDatabase();
+  const paymentProvider = await SandboxPaymentProvider.start();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     JWT_SECRET: TEST_JWT_SECRET,
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...env,
+    PAYMENT_PROVIDER_URL: paymentProvider.url,
+    PAYMENT_TIMEOUT_MS: '500',
+    PAYMENT_BREAKER_HALF_OPEN_MS: '60000',
+    WORKER_POLL_INTERVAL_MS: '200',
+    WORKER_HEARTBEAT_MS: '500',
+    WORKER_DEAD_AFTER_MS: '3000',
+    ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, name: 'test' });
-  const app = await createApiApplication({ config, logger, databaseUrl: database.url });
-  const url = await app.listen(0, '127.0.0.1');
-  return {
+  const gateway = new HttpPaymentGateway({
+    baseUrl: config.payments.providerUrl!,
+    timeoutMs: config.payments.timeoutMs,
+    maxRetries: config.payments.maxRetries,
+    breakerThreshold: config.payments.breakerThreshold,
+    breakerHalfOpenAfterMs: config.payments.breakerHalfOpenAfterMs,
+    logger,
+  });
+  const email = options.email ?? new NodemailerEmailSender({ from: config.email.from, timeoutMs: 1_000, logger });
+  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters: { gateway, email } });
+  const api = await runtime.startApi();
+  const url = await api.listen(0, '127.0.0.1');
+  const test: TestApp = {
     url,
-    app,
+    app: Object.assign(runtime, { modules: runtime.application.modules }),
+    api,
     config,
+    logger,
     database,
     client: new GraphQLTestClient(url),
+    paymentProvider,
+    gateway,
+    startWorker: async () => {
+      test.worker = await runtime.startWorker();
+      return test.worker;
+    },
     stop: async () => {
-      await app.close();
+      await runtime.close();
+      await paymentProvider.stop();
       await database.drop();
     },
   };
+  if (options.worker) await test.startWorker();
+  return test;
 }

@@ -1,4 +1,6 @@
 import type { Database } from '../../platform/database';
+import type { EventPublisher } from '../../platform/events';
+import type { CatalogEvents } from './domain/catalog.events';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
 import { CatalogService } from './application/catalog.service';
@@ -17,8 +19,13 @@ export interface CatalogModule {
   registerLoaders(loaders: LoaderFactories): void;
 }
 
-export function createCatalogModule(deps: { database: Database }): CatalogModule {
-  const service = new CatalogService(new TypeOrmProductRepository(deps.database), new TypeOrmReviewRepository(deps.database));
+export function createCatalogModule(deps: { database: Database; events: EventPublisher<CatalogEvents> }): CatalogModule {
+  const service = new CatalogService(
+    new TypeOrmProductRepository(deps.database),
+    new TypeOrmReviewRepository(deps.database),
+    deps.database,
+    deps.events,
+  );
   return {
     service,
     resolvers: new Map<ResolverClass, object>([

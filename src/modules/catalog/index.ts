@@ -4,3 +4,6 @@ export type { CatalogService } from './application/catalog.service';
 export type { Product } from './domain/product';
 export { ProductType } from './graphql/catalog.types';
 export { CatalogLoaders } from './graphql/catalog.loaders';
+export type { CatalogEvents } from './domain/catalog.events';
+export type { ReservedLine, StockLine } from './domain/stock';
+export { InsufficientStockError, ProductNotFoundError } from './domain/catalog.errors';

@@ -1,3 +1,4 @@
+import { Logger as GraphileLogger, runMigrations as runJobQueueMigrations } from 'graphile-worker';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
@@ -39,14 +40,28 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
   return { dataSource, queries };
 }
 
-/** Applies pending migrations with its own short-lived connection (possibly a privileged role). */
+/**
+ * Applies pending migrations with its own short-lived connection (possibly a privileged role):
+ * ours from `migrations/`, then graphile-worker's job-queue schema, which `add_job` needs.
+ */
 export async function runMigrations(url: string, logger: Logger): Promise<string[]> {
   const { dataSource } = createDataSource({ url, poolSize: 1, entities: [], logger, applicationName: 'storefront-graph-migrate' });
   await dataSource.initialize();
+  let applied: string[];
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
+    // Several processes may start at once; one migrates, the others wait and find nothing to do.
+    // The pool has one connection, so the session-level lock covers the migrations' queries.
+    await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    applied = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    await dataSource.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
   } finally {
     await dataSource.destroy();
   }
+  await runJobQueueMigrations({ connectionString: url, logger: silentJobQueueLogger });
+  return applied;
 }
+
+/** An arbitrary constant: the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 72_019_001;
+
+const silentJobQueueLogger = new GraphileLogger(() => () => {});

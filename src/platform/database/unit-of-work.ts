@@ -31,6 +31,16 @@ export class Database implements UnitOfWork {
     return this.dataSource.transaction((manager) => this.ambient.run(manager, work));
   }
 
+  /**
+   * Runs raw SQL on the ambient connection and returns its rows. (TypeORM returns UPDATE and
+   * DELETE results as `[rows, count]` and everything else as rows; this smooths that over.)
+   */
+  async sql<T>(text: string, parameters: unknown[] = []): Promise<T[]> {
+    const raw: unknown = await this.manager.query(text, parameters);
+    if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') return raw[0] as T[];
+    return raw as T[];
+  }
+
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1');
   }

@@ -1,6 +1,7 @@
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { Product, ProductChanges, ProductDraft, ProductFilter } from '../domain/product';
 import type { RatingSummary, Review } from '../domain/review';
+import type { ReservedLine, StockLine } from '../domain/stock';
 
 export type VersionedUpdate = { outcome: 'updated'; product: Product } | { outcome: 'stale'; currentVersion: number } | { outcome: 'missing' };
 
@@ -14,6 +15,14 @@ export interface ProductRepository {
   updateIfVersion(id: string, expectedVersion: number, changes: ProductChanges): Promise<VersionedUpdate>;
   /** Null when the product does not exist; fails with StockLimitError above the maximum. */
   addStock(id: string, quantity: number): Promise<Product | null>;
+  /**
+   * Takes the units of every line, or none: fails with ProductNotFoundError or
+   * InsufficientStockError (the caller's transaction then rolls back). Rows are locked in id
+   * order so concurrent orders never deadlock.
+   */
+  reserve(lines: readonly StockLine[]): Promise<ReservedLine[]>;
+  /** Returns units to stock; the new stock level per product. */
+  release(lines: readonly StockLine[]): Promise<{ productId: string; stock: number }[]>;
 }
 
 export interface NewReview {

@@ -2,7 +2,11 @@ import { requireAdmin, requireViewer } from '../../../platform/authorization';
 import { ValidationError } from '../../../platform/errors';
 import { isUuid } from '../../../platform/ids';
 import { pageRequest, toPage, type CreatedAtKey, type Page, type PageRequest } from '../../../platform/pagination';
+import type { UnitOfWork } from '../../../platform/database/unit-of-work';
+import type { EventPublisher } from '../../../platform/events';
 import type { Viewer } from '../../../platform/viewer';
+import type { CatalogEvents } from '../domain/catalog.events';
+import type { ReservedLine, StockLine } from '../domain/stock';
 import { ProductNotFoundError, StaleProductVersionError } from '../domain/catalog.errors';
 import {
   LIMITS,
@@ -29,6 +33,8 @@ export class CatalogService {
   constructor(
     private readonly products: ProductRepository,
     private readonly reviews: ReviewRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly events: EventPublisher<CatalogEvents>,
   ) {}
 
   /** A malformed id is an unknown product: null, as for any other unknown id. */
@@ -74,9 +80,36 @@ export class CatalogService {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > LIMITS.maxRestock) {
       throw ValidationError.field('quantity', `must be between 1 and ${LIMITS.maxRestock}`);
     }
-    const product = isUuid(id) ? await this.products.addStock(id, quantity) : null;
-    if (!product) throw new ProductNotFoundError(id);
-    return product;
+    return this.unitOfWork.transaction(async () => {
+      const product = isUuid(id) ? await this.products.addStock(id, quantity) : null;
+      if (!product) throw new ProductNotFoundError(id);
+      await this.stockChanged([{ productId: product.id, stock: product.stock }]);
+      return product;
+    });
+  }
+
+  /**
+   * Reserves stock for an order, priced at this moment. Runs in the caller's transaction: if the
+   * order fails later, the reservation rolls back with it.
+   */
+  async reserveStock(lines: readonly StockLine[]): Promise<ReservedLine[]> {
+    return this.unitOfWork.transaction(async () => {
+      const reserved = await this.products.reserve(lines);
+      await this.stockChanged(reserved.map((l) => ({ productId: l.productId, stock: l.stockLeft })));
+      return reserved;
+    });
+  }
+
+  /** Returns an order's units to stock (cancellation, failed payment). */
+  async releaseStock(lines: readonly StockLine[]): Promise<void> {
+    await this.unitOfWork.transaction(async () => {
+      await this.stockChanged(await this.products.release(lines));
+    });
+  }
+
+  private async stockChanged(levels: { productId: string; stock: number }[]): Promise<void> {
+    const at = new Date().toISOString();
+    for (const { productId, stock } of levels) await this.events.publish('StockChanged', { productId, stock, at });
   }
 
   async addReview(viewer: Viewer, input: { productId: string; rating: number; body: string }): Promise<Review> {

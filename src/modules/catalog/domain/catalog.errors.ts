@@ -30,3 +30,14 @@ export class StockLimitError extends ConflictError {
     super('Restocking would exceed the maximum stock for a product', 'CATALOG.STOCK_LIMIT');
   }
 }
+
+export class InsufficientStockError extends ConflictError {
+  constructor(
+    readonly productId: string,
+    requested: number,
+    available: number,
+  ) {
+    super(`Not enough stock for product ${productId}: ${requested} requested, ${available} available`, 'ORDER.INSUFFICIENT_STOCK');
+    Object.assign(this.extensions, { productId, requested, available });
+  }
+}

@@ -2,7 +2,8 @@ import { In, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../../../platform/database';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { ProductRepository, VersionedUpdate } from '../application/catalog.repository';
-import { SkuTakenError, StockLimitError } from '../domain/catalog.errors';
+import { InsufficientStockError, ProductNotFoundError, SkuTakenError, StockLimitError } from '../domain/catalog.errors';
+import type { ReservedLine, StockLine } from '../domain/stock';
 import { LIMITS, type Product, type ProductChanges, type ProductDraft, type ProductFilter } from '../domain/product';
 import { ProductOrmEntity } from './catalog.orm-entities';
 
@@ -64,7 +65,7 @@ export class TypeOrmProductRepository implements ProductRepository {
   }
 
   async updateIfVersion(id: string, expectedVersion: number, changes: ProductChanges): Promise<VersionedUpdate> {
-    const rows: ProductRow[] = await this.db.manager.query(
+    const rows = await this.db.sql<ProductRow>(
       `UPDATE products
           SET name = COALESCE($3, name),
               description = COALESCE($4, description),
@@ -81,7 +82,7 @@ export class TypeOrmProductRepository implements ProductRepository {
   }
 
   async addStock(id: string, quantity: number): Promise<Product | null> {
-    const rows: ProductRow[] = await this.db.manager.query(
+    const rows = await this.db.sql<ProductRow>(
       `UPDATE products
           SET stock = stock + $2, version = version + 1, updated_at = now()
         WHERE id = $1 AND stock <= $3 - $2
@@ -91,6 +92,47 @@ export class TypeOrmProductRepository implements ProductRepository {
     if (rows[0]) return fromRow(rows[0]);
     if (await this.repo.existsBy({ id })) throw new StockLimitError();
     return null;
+  }
+
+  async reserve(lines: readonly StockLine[]): Promise<ReservedLine[]> {
+    const ids = lines.map((l) => l.productId);
+    const locked = await this.db.sql<{ id: string; stock: number }>(
+      `SELECT id, stock FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    const stockById = new Map(locked.map((r) => [r.id, r.stock]));
+    for (const line of lines) {
+      const stock = stockById.get(line.productId);
+      if (stock === undefined) throw new ProductNotFoundError(line.productId);
+      if (stock < line.quantity) throw new InsufficientStockError(line.productId, line.quantity, stock);
+    }
+    const rows = await this.db.sql<{ id: string; price_amount: number; currency: string; stock: number }>(
+      `UPDATE products p
+          SET stock = p.stock - l.quantity, version = p.version + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS l(product_id, quantity)
+        WHERE p.id = l.product_id
+        RETURNING p.id, p.price_amount, p.currency, p.stock`,
+      [ids, lines.map((l) => l.quantity)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return lines.map((line) => {
+      const row = byId.get(line.productId)!;
+      return { ...line, unitPrice: { amount: row.price_amount, currency: row.currency }, stockLeft: row.stock };
+    });
+  }
+
+  async release(lines: readonly StockLine[]): Promise<{ productId: string; stock: number }[]> {
+    const ids = lines.map((l) => l.productId);
+    await this.db.sql(`SELECT id FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    const rows = await this.db.sql<{ id: string; stock: number }>(
+      `UPDATE products p
+          SET stock = p.stock + l.quantity, version = p.version + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS l(product_id, quantity)
+        WHERE p.id = l.product_id
+        RETURNING p.id, p.stock`,
+      [ids, lines.map((l) => l.quantity)],
+    );
+    return rows.map((r) => ({ productId: r.id, stock: r.stock }));
   }
 
   private filtered(filter: ProductFilter): SelectQueryBuilder<ProductOrmEntity> {

@@ -39,7 +39,7 @@ export class TypeOrmReviewRepository implements ReviewRepository {
   async pagesByProduct(productIds: readonly string[], page: PageRequest<CreatedAtKey>): Promise<Map<string, Review[]>> {
     const pages = new Map<string, Review[]>();
     if (productIds.length === 0) return pages;
-    const rows: ReviewRow[] = await this.db.manager.query(
+    const rows = await this.db.sql<ReviewRow>(
       `SELECT r.id, r.product_id, r.author_id, r.rating, r.body, r.created_at
          FROM unnest($1::uuid[]) AS p(id)
         CROSS JOIN LATERAL (
@@ -67,7 +67,7 @@ export class TypeOrmReviewRepository implements ReviewRepository {
 
   async ratingSummaries(productIds: readonly string[]): Promise<Map<string, RatingSummary>> {
     if (productIds.length === 0) return new Map();
-    const rows: { product_id: string; review_count: number; average_rating: number }[] = await this.db.manager.query(
+    const rows = await this.db.sql<{ product_id: string; review_count: number; average_rating: number }>(
       `SELECT product_id, count(*)::int AS review_count, round(avg(rating), 2)::float8 AS average_rating
          FROM reviews
         WHERE product_id = ANY($1::uuid[])

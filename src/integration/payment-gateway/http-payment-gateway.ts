@@ -1,0 +1,124 @@
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type CircuitBreakerPolicy,
+  type CircuitState,
+} from 'cockatiel';
+import type { Logger } from '../../platform/logger';
+import {
+  PaymentDeclinedError,
+  PaymentProviderUnavailableError,
+  type GatewayCallHooks,
+  type PaymentGateway,
+} from '../../modules/payments';
+
+export interface HttpPaymentGatewayOptions {
+  baseUrl: string;
+  /** Per request; a slower answer counts as a failure and is retried. */
+  timeoutMs: number;
+  /** Retries after the first try, on timeouts, 5xx and "request in progress" only. */
+  maxRetries: number;
+  /** Consecutive failures that open the circuit. */
+  breakerThreshold: number;
+  /** How long the circuit stays open before one trial request is let through. */
+  breakerHalfOpenAfterMs: number;
+  logger: Logger;
+  onCircuitStateChange?: (state: CircuitState) => void;
+}
+
+/** A failed request that another try may fix. */
+class TransientProviderError extends Error {}
+
+/**
+ * The payment provider over HTTP. Each call: a timeout per request, bounded retries with
+ * jittered exponential backoff on transient failures only, all behind a circuit breaker so a
+ * provider that is down is not hammered and callers fail fast. Every request carries the
+ * caller's Idempotency-Key, so retries never charge twice.
+ */
+export class HttpPaymentGateway implements PaymentGateway {
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly policy;
+
+  constructor(private readonly options: HttpPaymentGatewayOptions) {
+    const transient = handleWhen((error) => error instanceof TransientProviderError || error instanceof TaskCancelledError);
+    this.breaker = circuitBreaker(transient, {
+      halfOpenAfter: options.breakerHalfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    });
+    this.breaker.onStateChange((state) => {
+      options.logger.warn({ integration: 'payment-gateway', state }, 'payment provider circuit changed state');
+      options.onCircuitStateChange?.(state);
+    });
+    this.policy = wrap(
+      retry(transient, {
+        maxAttempts: options.maxRetries,
+        backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
+      }),
+      this.breaker,
+      timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
+    );
+  }
+
+  get circuitState(): CircuitState {
+    return this.breaker.state;
+  }
+
+  async capture(orderId: string, amount: number, currency: string, idempotencyKey: string, hooks?: GatewayCallHooks) {
+    const body = await this.call('/v1/captures', { orderId, amount, currency }, idempotencyKey, hooks);
+    return { captureId: String(body.id) };
+  }
+
+  async refund(orderId: string, captureId: string, amount: number, currency: string, idempotencyKey: string, hooks?: GatewayCallHooks) {
+    const body = await this.call('/v1/refunds', { orderId, captureId, amount, currency }, idempotencyKey, hooks);
+    return { refundId: String(body.id) };
+  }
+
+  private async call(path: string, payload: object, idempotencyKey: string, hooks?: GatewayCallHooks): Promise<Record<string, unknown>> {
+    try {
+      return await this.policy.execute(async ({ signal }) => {
+        await hooks?.onAttempt?.();
+        return this.post(path, payload, idempotencyKey, signal);
+      });
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new PaymentProviderUnavailableError('payment provider circuit is open; failing fast');
+      }
+      if (error instanceof TaskCancelledError) {
+        throw new PaymentProviderUnavailableError(`payment provider did not answer within ${this.options.timeoutMs} ms`);
+      }
+      if (error instanceof TransientProviderError) throw new PaymentProviderUnavailableError(error.message);
+      throw error;
+    }
+  }
+
+  private async post(path: string, payload: object, idempotencyKey: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.options.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(payload),
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new TransientProviderError(`payment provider unreachable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.ok) return body;
+    if (response.status === 402) throw new PaymentDeclinedError(String(body.error ?? 'declined'));
+    // 409: the same key is still being processed (e.g. our own timed-out try): ask again later.
+    if (response.status >= 500 || response.status === 409 || response.status === 429) {
+      throw new TransientProviderError(`payment provider answered ${response.status}`);
+    }
+    throw new Error(`payment provider rejected the request: ${response.status} ${JSON.stringify(body)}`);
+  }
+}

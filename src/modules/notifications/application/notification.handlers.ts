@@ -1,0 +1,43 @@
+import type { EventHandler } from '../../../platform/events';
+import type { JobHandler } from '../../../platform/jobs';
+import type { OrderEvents } from '../../orders';
+import { KIND_FOR_ORDER_STATUS } from '../domain/notification';
+import type { NotificationService, SendEmailJob } from './notification.service';
+
+export function notifyOnOrderPlaced(notifications: NotificationService): EventHandler<OrderEvents, 'OrderPlaced'> {
+  return {
+    name: 'notifications.on-order-placed',
+    event: 'OrderPlaced',
+    handle: (event, context) =>
+      notifications.notifyAboutOrder({
+        eventId: context.eventId,
+        kind: 'ORDER_PLACED',
+        customerId: event.customerId,
+        orderId: event.orderId,
+        total: event.total,
+      }),
+  };
+}
+
+export function notifyOnOrderStatusChanged(notifications: NotificationService): EventHandler<OrderEvents, 'OrderStatusChanged'> {
+  return {
+    name: 'notifications.on-order-status-changed',
+    event: 'OrderStatusChanged',
+    handle: async (event, context) => {
+      const kind = KIND_FOR_ORDER_STATUS[event.to];
+      if (!kind) return;
+      await notifications.notifyAboutOrder({
+        eventId: context.eventId,
+        kind,
+        customerId: event.customerId,
+        orderId: event.orderId,
+        total: event.total,
+      });
+    },
+  };
+}
+
+export const sendEmailJob =
+  (notifications: NotificationService): JobHandler =>
+  (payload) =>
+    notifications.sendEmail(payload as SendEmailJob);

@@ -1,0 +1,207 @@
+import { requireAdmin, requireViewer } from '../../../platform/authorization';
+import type { UnitOfWork } from '../../../platform/database/unit-of-work';
+import { ForbiddenError, ValidationError } from '../../../platform/errors';
+import type { EventPublisher } from '../../../platform/events';
+import { isUuid } from '../../../platform/ids';
+import { pageRequest, toPage, type Page } from '../../../platform/pagination';
+import { isAdmin, type Viewer } from '../../../platform/viewer';
+import { ProductNotFoundError } from '../../catalog';
+import {
+  orderTotal,
+  requestFingerprint,
+  validateOrderRequest,
+  type Order,
+  type OrderItem,
+  type OrderLine,
+} from '../domain/order';
+import { MixedCurrencyError, OrderIdempotencyKeyReusedError, OrderNotFoundError } from '../domain/order.errors';
+import type { OrderEvents } from '../domain/order.events';
+import { assertTransition, canTransition, type OrderStatus } from '../domain/order-status';
+import type { OrderFilter, OrderRepository, StockReservations } from './order.repository';
+
+export interface PlaceOrderCommand {
+  items: OrderLine[];
+  idempotencyKey: string;
+}
+
+export interface OrderPage {
+  page: Page<Order>;
+  totalCount: () => Promise<number>;
+}
+
+/** What a payment outcome did to the order, so payments can react (e.g. refund a late capture). */
+export type PaymentOutcome = { applied: true; order: Order } | { applied: false; order: Order | null };
+
+export class OrderService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly stock: StockReservations,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly events: EventPublisher<OrderEvents>,
+  ) {}
+
+  /**
+   * Reserves stock and creates a PENDING order in one transaction, then lets payment follow
+   * through the OrderPlaced event. Idempotent per (customer, key): the same items return the
+   * same order, other items fail with IDEMPOTENCY_KEY_REUSED.
+   */
+  async placeOrder(viewer: Viewer, command: PlaceOrderCommand): Promise<Order> {
+    const customer = requireViewer(viewer);
+    const problems = validateOrderRequest(command.items, command.idempotencyKey);
+    command.items.forEach((line, index) => {
+      if (!isUuid(line.productId)) problems.push({ path: `input.items.${index}.productId`, message: 'no such product' });
+    });
+    if (problems.length > 0) throw new ValidationError(problems);
+    const fingerprint = requestFingerprint(command.items);
+
+    const placed = await this.unitOfWork.transaction(async () => {
+      const orderId = await this.orders.claimIdempotencyKey(customer.id, command.idempotencyKey, fingerprint);
+      if (!orderId) return null;
+      const items = await this.reserve(command.items);
+      const order = await this.orders.complete(orderId, orderTotal(items), items);
+      await this.events.publish('OrderPlaced', {
+        orderId: order.id,
+        customerId: order.customerId,
+        total: order.total,
+        items: items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceAmount: i.unitPrice.amount })),
+        placedAt: order.createdAt.toISOString(),
+      });
+      return order;
+    });
+    if (placed) return placed;
+
+    const existing = await this.orders.findByIdempotencyKey(customer.id, command.idempotencyKey);
+    if (!existing) throw new Error('idempotency key claimed by a transaction that did not commit');
+    if (existing.requestHash !== fingerprint) throw new OrderIdempotencyKeyReusedError();
+    return existing.order;
+  }
+
+  async getOrder(viewer: Viewer, id: string): Promise<Order> {
+    const actor = requireViewer(viewer);
+    const order = isUuid(id) ? (await this.orders.findByIds([id]))[0] : undefined;
+    if (!order || !(isAdmin(actor) || order.customerId === actor.id)) throw new OrderNotFoundError(id);
+    return order;
+  }
+
+  /** Admins see every order; customers see their own. */
+  listOrders(viewer: Viewer, status: OrderStatus | null | undefined, first?: number | null, after?: string | null): Promise<OrderPage> {
+    const actor = requireViewer(viewer);
+    return this.list(isAdmin(actor) ? { status } : { customerId: actor.id, status }, first, after);
+  }
+
+  /** User.orders: only the user themself and admins may read them. */
+  listOrdersOf(
+    viewer: Viewer,
+    customerId: string,
+    status: OrderStatus | null | undefined,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<OrderPage> {
+    const actor = requireViewer(viewer);
+    if (!isAdmin(actor) && actor.id !== customerId) {
+      throw new ForbiddenError("Only the user themself and admins may read a user's orders", 'ORDER.NOT_YOURS');
+    }
+    return this.list({ customerId, status }, first, after);
+  }
+
+  /** For loaders: no permission check, callers have already established visibility. */
+  findByIds(ids: readonly string[]): Promise<Order[]> {
+    return this.orders.findByIds(ids.filter(isUuid));
+  }
+
+  itemsOf(orderIds: readonly string[]): Promise<Map<string, OrderItem[]>> {
+    return this.orders.itemsOf(orderIds);
+  }
+
+  /** The customer or an admin; PENDING or PAID orders. Stock returns at once; a PAID order is refunded next. */
+  async cancelOrder(viewer: Viewer, id: string): Promise<Order> {
+    const actor = requireViewer(viewer);
+    return this.transition(id, 'CANCELLED', {
+      authorize: (order) => isAdmin(actor) || order.customerId === actor.id,
+      reason: isAdmin(actor) ? 'cancelled by an admin' : 'cancelled by the customer',
+    });
+  }
+
+  async fulfillOrder(viewer: Viewer, id: string): Promise<Order> {
+    requireAdmin(viewer);
+    return this.transition(id, 'FULFILLED', {});
+  }
+
+  /** The payment was captured. Not applied when the order moved on meanwhile (e.g. was cancelled). */
+  markPaid(orderId: string): Promise<PaymentOutcome> {
+    return this.applyPaymentOutcome(orderId, 'PENDING', 'PAID');
+  }
+
+  /** The provider declined or kept failing: the order fails and its stock is released. */
+  markPaymentFailed(orderId: string, reason: string): Promise<PaymentOutcome> {
+    return this.applyPaymentOutcome(orderId, 'PENDING', 'PAYMENT_FAILED', reason);
+  }
+
+  /** The refund of a cancelled, paid order went through. */
+  markRefunded(orderId: string): Promise<PaymentOutcome> {
+    return this.applyPaymentOutcome(orderId, 'CANCELLED', 'REFUNDED');
+  }
+
+  private async applyPaymentOutcome(orderId: string, from: OrderStatus, to: OrderStatus, reason?: string): Promise<PaymentOutcome> {
+    return this.unitOfWork.transaction(async () => {
+      const order = await this.orders.findForUpdate(orderId);
+      if (!order || order.status !== from) return { applied: false, order };
+      return { applied: true, order: await this.move(order, to, reason) };
+    });
+  }
+
+  private async transition(
+    id: string,
+    to: OrderStatus,
+    options: { authorize?: (order: Order) => boolean; reason?: string },
+  ): Promise<Order> {
+    if (!isUuid(id)) throw new OrderNotFoundError(id);
+    return this.unitOfWork.transaction(async () => {
+      const order = await this.orders.findForUpdate(id);
+      if (!order || (options.authorize && !options.authorize(order))) throw new OrderNotFoundError(id);
+      assertTransition(order.id, order.status, to);
+      return this.move(order, to, options.reason);
+    });
+  }
+
+  /** Changes the status (already checked and locked), releases stock when it leaves the order, emits the event. */
+  private async move(order: Order, to: OrderStatus, reason?: string): Promise<Order> {
+    if (!canTransition(order.status, to)) throw new Error(`unchecked transition ${order.status} -> ${to}`);
+    const updated = await this.orders.setStatus(order.id, to);
+    if (to === 'CANCELLED' || to === 'PAYMENT_FAILED') {
+      const items = (await this.orders.itemsOf([order.id])).get(order.id) ?? [];
+      await this.stock.releaseStock(items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
+    }
+    await this.events.publish('OrderStatusChanged', {
+      orderId: order.id,
+      customerId: order.customerId,
+      from: order.status,
+      to,
+      total: order.total,
+      ...(reason ? { reason } : {}),
+      at: updated.updatedAt.toISOString(),
+    });
+    return updated;
+  }
+
+  private async reserve(lines: readonly OrderLine[]): Promise<OrderItem[]> {
+    let reserved;
+    try {
+      reserved = await this.stock.reserveStock(lines);
+    } catch (error) {
+      if (error instanceof ProductNotFoundError) {
+        const index = lines.findIndex((l) => l.productId === error.productId);
+        throw ValidationError.field(`input.items.${index}.productId`, 'no such product');
+      }
+      throw error;
+    }
+    if (new Set(reserved.map((r) => r.unitPrice.currency)).size > 1) throw new MixedCurrencyError();
+    return reserved.map((r) => ({ productId: r.productId, quantity: r.quantity, unitPrice: r.unitPrice }));
+  }
+
+  private async list(filter: OrderFilter, first?: number | null, after?: string | null): Promise<OrderPage> {
+    const request = pageRequest(first, after);
+    const rows = await this.orders.list(filter, request);
+    return { page: toPage(rows, request), totalCount: () => this.orders.count(filter) };
+  }
+}

@@ -1,0 +1,36 @@
+import type { Database } from '../../platform/database';
+import type { EventPublisher } from '../../platform/events';
+import type { LoaderFactories } from '../../platform/graphql/loader-registry';
+import type { ResolverClass } from '../../platform/graphql/schema';
+import type { StockReservations } from './application/order.repository';
+import { OrderService } from './application/order.service';
+import type { OrderEvents } from './domain/order.events';
+import { OrderLoaders } from './graphql/order.loaders';
+import { OrderItemResolver, OrderResolver, UserOrdersResolver } from './graphql/order.resolver';
+import { OrderItemOrmEntity, OrderOrmEntity } from './infrastructure/order.orm-entities';
+import { TypeOrmOrderRepository } from './infrastructure/typeorm-order.repository';
+
+export const ordersOrmEntities = [OrderOrmEntity, OrderItemOrmEntity];
+
+export interface OrdersModule {
+  service: OrderService;
+  resolvers: Map<ResolverClass, object>;
+  registerLoaders(loaders: LoaderFactories): void;
+}
+
+export function createOrdersModule(deps: {
+  database: Database;
+  stock: StockReservations;
+  events: EventPublisher<OrderEvents>;
+}): OrdersModule {
+  const service = new OrderService(new TypeOrmOrderRepository(deps.database), deps.stock, deps.database, deps.events);
+  return {
+    service,
+    resolvers: new Map<ResolverClass, object>([
+      [OrderResolver, new OrderResolver(service)],
+      [OrderItemResolver, new OrderItemResolver()],
+      [UserOrdersResolver, new UserOrdersResolver(service)],
+    ]),
+    registerLoaders: (loaders) => loaders.register(OrderLoaders, () => new OrderLoaders(service)),
+  };
+}

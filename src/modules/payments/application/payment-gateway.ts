@@ -1,0 +1,37 @@
+/**
+ * The port to a payment provider. The production adapter speaks HTTP
+ * (src/integration/payment-gateway); tests and development run the same adapter against the
+ * bundled sandbox provider.
+ */
+export interface GatewayCallHooks {
+  /** Called before each request to the provider, retries included. */
+  onAttempt?: () => Promise<void>;
+}
+
+export interface PaymentGateway {
+  capture(orderId: string, amount: number, currency: string, idempotencyKey: string, hooks?: GatewayCallHooks): Promise<{ captureId: string }>;
+  refund(
+    orderId: string,
+    captureId: string,
+    amount: number,
+    currency: string,
+    idempotencyKey: string,
+    hooks?: GatewayCallHooks,
+  ): Promise<{ refundId: string }>;
+}
+
+/** The provider answered and said no: final, retrying will not help. */
+export class PaymentDeclinedError extends Error {
+  constructor(readonly reason: string) {
+    super(`payment declined: ${reason}`);
+    this.name = 'PaymentDeclinedError';
+  }
+}
+
+/** Timeouts, 5xx, an open circuit: the provider may recover, so the job retries. */
+export class PaymentProviderUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PaymentProviderUnavailableError';
+  }
+}

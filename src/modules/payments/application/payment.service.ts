@@ -1,0 +1,115 @@
+import type { UnitOfWork } from '../../../platform/database/unit-of-work';
+import type { EventPublisher, HandlerContext } from '../../../platform/events';
+import type { OrderEvents, OrderService } from '../../orders';
+import { captureKey, refundKey, type Payment } from '../domain/payment';
+import type { PaymentEvents } from '../domain/payment.events';
+import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway';
+import type { PaymentRepository } from './payment.repository';
+
+/** Thrown to retry a refund while the order's capture is still being settled. */
+export class CaptureStillPendingError extends Error {
+  constructor(orderId: string) {
+    super(`the capture for order ${orderId} is not settled yet; retrying the refund later`);
+    this.name = 'CaptureStillPendingError';
+  }
+}
+
+/**
+ * Moves money for orders. Runs in the worker, from order events. Every step is safe to repeat:
+ * the payment row records what is settled, and the provider sees one idempotency key per order.
+ */
+export class PaymentService {
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly orders: OrderService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly events: EventPublisher<PaymentEvents>,
+  ) {}
+
+  findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
+    return this.payments.findByOrderIds(orderIds);
+  }
+
+  /** OrderPlaced → capture → the order is PAID, or PAYMENT_FAILED on a decline or when retries run out. */
+  async captureForOrder(event: OrderEvents['OrderPlaced'], context: HandlerContext): Promise<void> {
+    const payment = await this.payments.ensureForOrder(event.orderId, event.total);
+    if (payment.status !== 'PENDING') return;
+    const [order] = await this.orders.findByIds([event.orderId]);
+    if (order?.status !== 'PENDING') {
+      // Cancelled before we charged anything: nothing to capture, ever.
+      await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: `order was ${order?.status ?? 'missing'} before capture` });
+      return;
+    }
+
+    let captureId: string;
+    try {
+      ({ captureId } = await this.gateway.capture(event.orderId, event.total.amount, event.total.currency, captureKey(event.orderId), {
+        onAttempt: () => this.payments.countAttempt(payment.id),
+      }));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.payments.recordError(payment.id, reason);
+      if (error instanceof PaymentDeclinedError) {
+        await this.fail(payment, reason);
+        return;
+      }
+      if (context.isFinalAttempt) {
+        await this.fail(payment, `payment provider kept failing: ${reason}`);
+        context.logger.error({ orderId: event.orderId, err: error }, 'capture attempts exhausted; order failed');
+      }
+      throw error;
+    }
+
+    await this.unitOfWork.transaction(async () => {
+      const captured = await this.payments.transition(payment.id, 'PENDING', 'CAPTURED', { providerCaptureId: captureId, lastError: null });
+      if (!captured) return;
+      // If the order was cancelled while we captured, it stays cancelled and the refund
+      // handler (waiting for this capture) returns the money.
+      await this.orders.markPaid(event.orderId);
+      await this.events.publish('PaymentCaptured', {
+        paymentId: payment.id,
+        orderId: event.orderId,
+        amount: event.total,
+        at: new Date().toISOString(),
+      });
+    });
+  }
+
+  /** A cancelled order's captured payment is refunded; then the order is REFUNDED. */
+  async refundCancelledOrder(event: OrderEvents['OrderStatusChanged']): Promise<void> {
+    if (event.to !== 'CANCELLED') return;
+    const [payment] = await this.payments.findByOrderIds([event.orderId]);
+    if (!payment || payment.status === 'FAILED' || payment.status === 'REFUNDED') return;
+    if (payment.status === 'PENDING') throw new CaptureStillPendingError(event.orderId);
+
+    const { refundId } = await this.gateway.refund(
+      event.orderId,
+      payment.providerCaptureId!,
+      payment.amount.amount,
+      payment.amount.currency,
+      refundKey(event.orderId),
+      { onAttempt: () => this.payments.countAttempt(payment.id) },
+    );
+    await this.unitOfWork.transaction(async () => {
+      const refunded = await this.payments.transition(payment.id, 'CAPTURED', 'REFUNDED', { providerRefundId: refundId });
+      if (!refunded) return;
+      await this.orders.markRefunded(event.orderId);
+      await this.events.publish('PaymentRefunded', {
+        paymentId: payment.id,
+        orderId: event.orderId,
+        amount: payment.amount,
+        at: new Date().toISOString(),
+      });
+    });
+  }
+
+  private async fail(payment: Payment, reason: string): Promise<void> {
+    await this.unitOfWork.transaction(async () => {
+      const failed = await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: reason });
+      if (!failed) return;
+      await this.orders.markPaymentFailed(payment.orderId, reason);
+      await this.events.publish('PaymentFailed', { paymentId: payment.id, orderId: payment.orderId, reason, at: new Date().toISOString() });
+    });
+  }
+}

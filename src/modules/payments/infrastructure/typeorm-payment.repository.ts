@@ -1,0 +1,98 @@
+import { In } from 'typeorm';
+import type { Database } from '../../../platform/database';
+import type { Money } from '../../../platform/money';
+import type { PaymentRepository } from '../application/payment.repository';
+import type { Payment, PaymentStatus } from '../domain/payment';
+import { PaymentOrmEntity } from './payment.orm-entity';
+
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  attempts: number;
+  last_error: string | null;
+  provider_capture_id: string | null;
+  updated_at: Date;
+}
+
+const MAX_ERROR_LENGTH = 1000;
+
+export class TypeOrmPaymentRepository implements PaymentRepository {
+  constructor(private readonly db: Database) {}
+
+  async ensureForOrder(orderId: string, amount: Money): Promise<Payment> {
+    await this.db.sql(
+      `INSERT INTO payments (order_id, status, amount, currency) VALUES ($1, 'PENDING', $2, $3)
+       ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, amount.amount, amount.currency],
+    );
+    const [row] = await this.db.sql<PaymentRow>(`SELECT * FROM payments WHERE order_id = $1`, [orderId]);
+    return fromRow(row!);
+  }
+
+  async findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
+    if (orderIds.length === 0) return [];
+    const rows = await this.db.manager.getRepository(PaymentOrmEntity).findBy({ orderId: In([...orderIds]) });
+    return rows.map((e) => ({
+      id: e.id,
+      orderId: e.orderId,
+      status: e.status,
+      amount: { amount: e.amount, currency: e.currency },
+      attempts: e.attempts,
+      lastError: e.lastError,
+      providerCaptureId: e.providerCaptureId,
+      updatedAt: e.updatedAt,
+    }));
+  }
+
+  async countAttempt(paymentId: string): Promise<void> {
+    await this.db.sql(`UPDATE payments SET attempts = attempts + 1, updated_at = now() WHERE id = $1`, [paymentId]);
+  }
+
+  async recordError(paymentId: string, error: string): Promise<void> {
+    await this.db.sql(`UPDATE payments SET last_error = $2, updated_at = now() WHERE id = $1`, [paymentId, error.slice(0, MAX_ERROR_LENGTH)]);
+  }
+
+  async transition(
+    paymentId: string,
+    from: PaymentStatus,
+    to: PaymentStatus,
+    changes: { providerCaptureId?: string; providerRefundId?: string; lastError?: string | null } = {},
+  ): Promise<Payment | null> {
+    const rows = await this.db.sql<PaymentRow>(
+      `UPDATE payments
+          SET status = $3,
+              provider_capture_id = COALESCE($4, provider_capture_id),
+              provider_refund_id = COALESCE($5, provider_refund_id),
+              last_error = CASE WHEN $6::boolean THEN $7 ELSE last_error END,
+              updated_at = now()
+        WHERE id = $1 AND status = $2
+        RETURNING *`,
+      [
+        paymentId,
+        from,
+        to,
+        changes.providerCaptureId ?? null,
+        changes.providerRefundId ?? null,
+        'lastError' in changes,
+        changes.lastError?.slice(0, MAX_ERROR_LENGTH) ?? null,
+      ],
+    );
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+}
+
+function fromRow(r: PaymentRow): Payment {
+  return {
+    id: r.id,
+    orderId: r.order_id,
+    status: r.status,
+    amount: { amount: r.amount, currency: r.currency },
+    attempts: r.attempts,
+    lastError: r.last_error,
+    providerCaptureId: r.provider_capture_id,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,39 @@
+import type { Database } from '../../platform/database';
+import type { AnyEventHandler, EventPublisher } from '../../platform/events';
+import type { LoaderFactories } from '../../platform/graphql/loader-registry';
+import type { ResolverClass } from '../../platform/graphql/schema';
+import type { OrderService } from '../orders';
+import { capturePaymentOnOrderPlaced, refundPaymentOnOrderCancelled } from './application/payment.handlers';
+import type { PaymentGateway } from './application/payment-gateway';
+import { PaymentService } from './application/payment.service';
+import type { PaymentEvents } from './domain/payment.events';
+import { OrderPaymentResolver } from './graphql/order-payment.resolver';
+import { PaymentLoaders } from './graphql/payment.loaders';
+import { PaymentOrmEntity } from './infrastructure/payment.orm-entity';
+import { TypeOrmPaymentRepository } from './infrastructure/typeorm-payment.repository';
+
+export const paymentsOrmEntities = [PaymentOrmEntity];
+
+export interface PaymentsModule {
+  service: PaymentService;
+  resolvers: Map<ResolverClass, object>;
+  eventHandlers: AnyEventHandler[];
+  registerLoaders(loaders: LoaderFactories): void;
+}
+
+export function createPaymentsModule(deps: {
+  database: Database;
+  gateway: PaymentGateway;
+  orders: OrderService;
+  events: EventPublisher<PaymentEvents>;
+  /** Capture attempts before the order fails and the job is dead-lettered. */
+  jobMaxAttempts: number;
+}): PaymentsModule {
+  const service = new PaymentService(new TypeOrmPaymentRepository(deps.database), deps.gateway, deps.orders, deps.database, deps.events);
+  return {
+    service,
+    resolvers: new Map<ResolverClass, object>([[OrderPaymentResolver, new OrderPaymentResolver()]]),
+    eventHandlers: [capturePaymentOnOrderPlaced(service, deps.jobMaxAttempts), refundPaymentOnOrderCancelled(service, deps.jobMaxAttempts)],
+    registerLoaders: (loaders) => loaders.register(PaymentLoaders, () => new PaymentLoaders(service)),
+  };
+}

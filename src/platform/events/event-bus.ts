@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../database';
+import type { JobQueue } from '../jobs/job-queue';
+import type { Logger } from '../logger';
+
+/** An event as it travels in a job: the payload plus what every handler needs to be idempotent. */
+export interface EventEnvelope<TType extends string = string, TPayload = unknown> {
+  eventId: string;
+  type: TType;
+  occurredAt: string;
+  payload: TPayload;
+}
+
+export interface HandlerContext {
+  eventId: string;
+  occurredAt: string;
+  /** 1 on the first run; graphile-worker counts attempts before running the job. */
+  attempt: number;
+  maxAttempts: number;
+  /** True when a failure now leaves the job dead-lettered: last chance to record the outcome. */
+  isFinalAttempt: boolean;
+  logger: Logger;
+}
+
+/**
+ * A subscriber to one event type. Each handler receives each event as its own job, so one
+ * failing handler never blocks another. `transactional` handlers (the default) run in one
+ * transaction with an "already processed" marker, which makes them exactly-once in effect;
+ * others (calls to the outside world) must be idempotent on their own.
+ */
+export interface EventHandler<TEvents, K extends keyof TEvents & string = keyof TEvents & string> {
+  /** Stable and unique: it names the job and keys the processed-events marker. */
+  name: string;
+  event: K;
+  transactional?: boolean;
+  maxAttempts?: number;
+  handle(payload: TEvents[K], context: HandlerContext): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyEventHandler = EventHandler<any, string>;
+
+export interface EventPublisher<TEvents> {
+  /** Must run inside a transaction: the event is delivered if and only if that commits. */
+  publish<K extends keyof TEvents & string>(type: K, payload: TEvents[K]): Promise<void>;
+}
+
+export const eventTaskName = (handlerName: string): string => `event:${handlerName}`;
+
+export class EventBus<TEvents> implements EventPublisher<TEvents> {
+  private readonly handlers = new Map<string, AnyEventHandler[]>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly jobs: JobQueue,
+    private readonly logger: Logger,
+  ) {}
+
+  subscribe(handler: AnyEventHandler): void {
+    const all = [...this.handlers.values()].flat();
+    if (all.some((h) => h.name === handler.name)) throw new Error(`Duplicate event handler name ${handler.name}`);
+    this.handlers.set(handler.event, [...(this.handlers.get(handler.event) ?? []), handler]);
+  }
+
+  get allHandlers(): AnyEventHandler[] {
+    return [...this.handlers.values()].flat();
+  }
+
+  async publish<K extends keyof TEvents & string>(type: K, payload: TEvents[K]): Promise<void> {
+    if (!this.database.inTransaction) {
+      throw new Error(`Event ${type} published outside a transaction; it would not be atomic with its change`);
+    }
+    const envelope: EventEnvelope = { eventId: randomUUID(), type, occurredAt: new Date().toISOString(), payload };
+    for (const handler of this.handlers.get(type) ?? []) {
+      await this.jobs.enqueueTask(eventTaskName(handler.name), envelope, { maxAttempts: handler.maxAttempts });
+    }
+    this.logger.debug({ event: type, eventId: envelope.eventId }, 'event published');
+  }
+}

@@ -1,0 +1,48 @@
+import type { Database } from '../database';
+
+/**
+ * The typed map of job names to payloads. Modules add their jobs by declaration merging:
+ *
+ *   declare module '../../platform/jobs' { interface JobPayloads { 'notifications.send-email': SendEmail } }
+ *
+ * Event-handler jobs (`event:<handler>`) carry an EventEnvelope and are not listed here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobPayloads {}
+
+export type JobName = keyof JobPayloads & string;
+
+export interface EnqueueOptions {
+  /** Attempts before the job is left as failed (dead-lettered); graphile-worker's default is 25. */
+  maxAttempts?: number;
+  /** A second job with the same key replaces a pending one instead of being added. */
+  jobKey?: string;
+  runAt?: Date;
+  /** Jobs in one named queue run one at a time, in order. */
+  queueName?: string;
+}
+
+export interface JobQueue {
+  enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
+  /** Untyped form for the event bus, whose task names are built from handler names. */
+  enqueueTask(task: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
+}
+
+/**
+ * Enqueues with `graphile_worker.add_job` on the connection of the ambient transaction, so a job
+ * exists exactly when the data change that asked for it commits: the transactional outbox.
+ */
+export class PostgresJobQueue implements JobQueue {
+  constructor(private readonly database: Database) {}
+
+  enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void> {
+    return this.enqueueTask(name, payload, options);
+  }
+
+  async enqueueTask(task: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+    await this.database.manager.query(
+      `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6)`,
+      [task, JSON.stringify(payload ?? {}), options.queueName ?? null, options.runAt ?? null, options.maxAttempts ?? null, options.jobKey ?? null],
+    );
+  }
+}
