@@ -9,8 +9,8 @@ import {
   timeout,
   TimeoutStrategy,
   wrap,
+  CircuitState,
   type CircuitBreakerPolicy,
-  type CircuitState,
 } from 'cockatiel';
 import type { Logger } from '../../platform/logger';
 import {
@@ -31,8 +31,17 @@ export interface HttpPaymentGatewayOptions {
   /** How long the circuit stays open before one trial request is let through. */
   breakerHalfOpenAfterMs: number;
   logger: Logger;
-  onCircuitStateChange?: (state: CircuitState) => void;
+  onCircuitStateChange?: (state: CircuitStateName) => void;
 }
+
+export type CircuitStateName = 'closed' | 'open' | 'half-open' | 'isolated';
+
+const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
 
 /** A failed request that another try may fix. */
 class TransientProviderError extends Error {}
@@ -54,8 +63,9 @@ export class HttpPaymentGateway implements PaymentGateway {
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     });
     this.breaker.onStateChange((state) => {
-      options.logger.warn({ integration: 'payment-gateway', state }, 'payment provider circuit changed state');
-      options.onCircuitStateChange?.(state);
+      const name = STATE_NAMES[state];
+      options.logger.warn({ integration: 'payment-gateway', state: name }, 'payment provider circuit changed state');
+      options.onCircuitStateChange?.(name);
     });
     this.policy = wrap(
       retry(transient, {
@@ -67,8 +77,8 @@ export class HttpPaymentGateway implements PaymentGateway {
     );
   }
 
-  get circuitState(): CircuitState {
-    return this.breaker.state;
+  get circuitState(): CircuitStateName {
+    return STATE_NAMES[this.breaker.state];
   }
 
   async capture(orderId: string, amount: number, currency: string, idempotencyKey: string, hooks?: GatewayCallHooks) {

@@ -1,0 +1,93 @@
+import { ProductDocument } from '../generated/graphql';
+import { createAdmin, createProduct, signUpCustomer } from '../factories';
+import { orderReaches, placeOrder, readOrder } from '../factories/orders';
+import { FailedJobs } from '../../src/platform/jobs';
+import { dataOf } from '../support/graphql-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { eventually } from '../support/wait';
+
+const stockOf = async (test: TestApp, id: string) => dataOf(await test.client.request(ProductDocument, { id })).product!.stock;
+
+describe('a slow provider', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({ worker: true, env: { PAYMENT_TIMEOUT_MS: '300', PAYMENT_MAX_RETRIES: '2' } });
+  });
+  afterAll(() => test.stop());
+
+  it('when the provider answers after the timeout and then recovers, then the order ends PAID with one capture', async () => {
+    const admin = await createAdmin(test);
+    const customer = await signUpCustomer(test);
+    const product = await createProduct(test, admin);
+    // The first capture takes 1.5 s (the provider completes it even though we stopped waiting);
+    // our retries meanwhile find the same key in progress, and a later attempt gets the stored answer.
+    test.paymentProvider.setBehaviour({ mode: 'slow', delayMs: 1_500, times: 1 });
+
+    const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+    const paid = await orderReaches(test, customer, order.id, 'PAID', 20_000);
+
+    expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(1);
+    expect(paid.payment?.status).toBe('CAPTURED');
+    expect(paid.payment!.attempts).toBeGreaterThan(1);
+    expect(paid.payment!.attempts).toBe(test.paymentProvider.calls);
+  }, 30_000);
+});
+
+describe('a provider that is down', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({
+      worker: true,
+      env: {
+        PAYMENT_MAX_RETRIES: '2',
+        PAYMENT_BREAKER_THRESHOLD: '4',
+        PAYMENT_BREAKER_HALF_OPEN_MS: '600000',
+        PAYMENT_JOB_MAX_ATTEMPTS: '3',
+      },
+    });
+  });
+  afterAll(() => test.stop());
+
+  it('when every call fails, then the circuit opens, the order fails with stock restored, and the job is dead-lettered; a retry later completes without charging', async () => {
+    const admin = await createAdmin(test);
+    const customer = await signUpCustomer(test);
+    const product = await createProduct(test, admin, { stock: 5 });
+    test.paymentProvider.setBehaviour({ mode: 'fail' });
+
+    const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 2 }]);
+    expect(await stockOf(test, product.id)).toBe(3);
+    const failed = await orderReaches(test, customer, order.id, 'PAYMENT_FAILED', 30_000);
+
+    // Attempt 1: three calls (1 + 2 retries). Attempt 2: the fourth failure opens the circuit
+    // and its retry fails fast. Attempt 3: fails fast. Without the breaker: 9 calls.
+    expect(test.paymentProvider.calls).toBe(4);
+    expect(test.gateway.circuitState).toBe('open');
+    expect(failed.payment).toMatchObject({ status: 'FAILED', attempts: 4 });
+    expect(failed.payment?.lastError).toMatch(/circuit is open/);
+    expect(await stockOf(test, product.id)).toBe(5);
+
+    const failedJobs = new FailedJobs(test.app.dataSource);
+    const deadLetters = await eventually(
+      () => failedJobs.list(),
+      (jobs) => jobs.some((j) => j.task === 'event:payments.capture-on-order-placed'),
+      { what: 'the capture job to be dead-lettered' },
+    );
+    const captureJob = deadLetters.find((j) => j.task === 'event:payments.capture-on-order-placed')!;
+    expect(captureJob).toMatchObject({ attempts: 3, maxAttempts: 3 });
+    expect(captureJob.lastError).toMatch(/circuit is open/);
+
+    test.paymentProvider.setBehaviour({ mode: 'healthy' });
+    expect(await failedJobs.retry([captureJob.id])).toEqual([captureJob.id]);
+    // graphile-worker deletes a job when it completes.
+    await eventually(
+      async () => (await test.app.dataSource.query('SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE id = $1', [captureJob.id]))[0].n,
+      (n) => n === 0,
+      { what: 'the retried job to complete' },
+    );
+    expect(await failedJobs.list()).toEqual([]);
+    // The order had already failed and released its stock: the retry charges nothing and releases nothing twice.
+    expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(0);
+    expect((await readOrder(test, customer, order.id)).status).toBe('PAYMENT_FAILED');
+    expect(await stockOf(test, product.id)).toBe(5);
+  }, 60_000);
+});
