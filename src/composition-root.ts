@@ -5,9 +5,22 @@ import { HttpPaymentGateway } from './integration/payment-gateway/http-payment-g
 import { SandboxPaymentProvider } from './integration/payment-gateway/sandbox-provider';
 import { NodemailerEmailSender } from './integration/email/nodemailer-email-sender';
 import { createAnalyticsModule } from './modules/analytics';
-import { catalogOrmEntities, createCatalogModule, type CatalogEvents, type CatalogModule } from './modules/catalog';
-import { createNotificationsModule, type EmailSender, type NotificationEvents, type NotificationsModule } from './modules/notifications';
-import { createOrdersModule, ordersOrmEntities, type OrderEvents, type OrdersModule } from './modules/orders';
+import {
+  catalogOrmEntities,
+  createCatalogModule,
+  VIEWER_INDEPENDENT_SUBSCRIPTIONS,
+  type CatalogEvents,
+  type CatalogLiveTopics,
+  type CatalogModule,
+} from './modules/catalog';
+import {
+  createNotificationsModule,
+  type EmailSender,
+  type NotificationEvents,
+  type NotificationLiveTopics,
+  type NotificationsModule,
+} from './modules/notifications';
+import { createOrdersModule, ordersOrmEntities, type OrderEvents, type OrderLiveTopics, type OrdersModule } from './modules/orders';
 import {
   createPaymentsModule,
   paymentsOrmEntities,
@@ -23,12 +36,17 @@ import { EventBus, eventJobHandlers } from './platform/events';
 import { LoaderFactories } from './platform/graphql/loader-registry';
 import { buildGraphQLSchema, type ResolverClass } from './platform/graphql/schema';
 import { createGraphQLServer } from './platform/graphql/server';
+import { GraphQLWsServer } from './platform/graphql/ws-server';
 import { createHttpApp } from './platform/http/app';
 import { JobWorker, PostgresJobQueue, type JobHandler } from './platform/jobs';
 import type { Logger } from './platform/logger';
+import { createLivePubSub, type LiveChannels, type LivePubSub } from './platform/pubsub';
 
 /** Every domain event of the application, from every module. */
 export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
+
+/** Every live-update topic, from every module. */
+export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics;
 
 export const ormEntities = [...usersOrmEntities, ...catalogOrmEntities, ...ordersOrmEntities, ...paymentsOrmEntities];
 
@@ -61,13 +79,19 @@ export function tokenSettings(config: Config) {
 }
 
 /** The one place modules are wired together. Builds no connections of its own. */
-export function composeApplication(database: Database, config: Config, logger: Logger, adapters: Adapters): Application {
+export function composeApplication(
+  database: Database,
+  config: Config,
+  logger: Logger,
+  adapters: Adapters,
+  live: LiveChannels<AppLiveTopics>,
+): Application {
   const jobs = new PostgresJobQueue(database);
   const events = new EventBus<AppEvents>(database, jobs, logger);
 
   const users = createUsersModule({ database, tokens: tokenSettings(config) });
-  const catalog = createCatalogModule({ database, events });
-  const orders = createOrdersModule({ database, stock: catalog.service, events });
+  const catalog = createCatalogModule({ database, events, live });
+  const orders = createOrdersModule({ database, stock: catalog.service, events, live });
   const payments = createPaymentsModule({
     database,
     gateway: adapters.gateway,
@@ -75,15 +99,21 @@ export function composeApplication(database: Database, config: Config, logger: L
     events,
     jobMaxAttempts: config.payments.jobMaxAttempts,
   });
-  const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events });
+  const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events, live });
   const analytics = createAnalyticsModule({ database });
 
-  for (const handler of [...payments.eventHandlers, ...notifications.eventHandlers, ...analytics.eventHandlers]) {
+  for (const handler of [
+    ...catalog.eventHandlers,
+    ...orders.eventHandlers,
+    ...payments.eventHandlers,
+    ...notifications.eventHandlers,
+    ...analytics.eventHandlers,
+  ]) {
     events.subscribe(handler);
   }
 
   const loaders = new LoaderFactories();
-  for (const module of [users, catalog, orders, payments]) module.registerLoaders(loaders);
+  for (const module of [users, catalog, orders, payments, notifications]) module.registerLoaders(loaders);
 
   return {
     modules: { users, catalog, orders, payments, notifications },
@@ -148,12 +178,14 @@ export async function createAdapters(config: Config, logger: Logger, options: { 
 
 export interface ApiServer {
   httpServer: Server;
+  ws: GraphQLWsServer;
   listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export interface Runtime {
   dataSource: DataSource;
+  pubsub: LivePubSub<AppLiveTopics>;
   database: Database;
   queries: QueryObserver;
   application: Application;
@@ -175,11 +207,13 @@ export async function createRuntime(options: {
   const { dataSource, queries } = createDataSource({ url: databaseUrl, poolSize: config.database.poolSize, entities: ormEntities, logger });
   await dataSource.initialize();
   const database = new Database(dataSource);
-  const application = composeApplication(database, config, logger, options.adapters);
+  const pubsub = createLivePubSub<AppLiveTopics>({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
+  const application = composeApplication(database, config, logger, options.adapters, pubsub.channels);
   const stoppers: (() => Promise<void>)[] = [];
 
   return {
     dataSource,
+    pubsub,
     database,
     queries,
     application,
@@ -204,6 +238,7 @@ export async function createRuntime(options: {
     close: async () => {
       // API first (no new work), then the worker finishes its jobs, then the pool closes.
       for (const stop of stoppers) await stop();
+      await pubsub.close();
       await dataSource.destroy();
     },
   };
@@ -222,6 +257,17 @@ async function createApiServer(config: Config, logger: Logger, database: Databas
     introspection: config.graphql.introspection,
     sandbox: config.graphql.sandbox,
   });
+  const ws = new GraphQLWsServer({
+    httpServer,
+    path: '/graphql',
+    schema,
+    logger,
+    loaders: application.loaders,
+    authenticate: (token) => application.modules.users.service.authenticate(token),
+    keepAliveMs: config.graphql.wsKeepAliveMs,
+    connectionInitWaitTimeoutMs: config.graphql.wsConnectionInitTimeoutMs,
+    viewerIndependentFields: VIEWER_INDEPENDENT_SUBSCRIPTIONS,
+  });
   const app = createHttpApp({
     logger,
     graphql: graphql.middleware,
@@ -231,6 +277,7 @@ async function createApiServer(config: Config, logger: Logger, database: Databas
   httpServer.on('request', app);
   return {
     httpServer,
+    ws,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -242,6 +289,7 @@ async function createApiServer(config: Config, logger: Logger, database: Databas
       }),
     close: async () => {
       shuttingDown = true;
+      await ws.close();
       // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
       await graphql.apollo.stop();
     },

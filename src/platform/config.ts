@@ -37,6 +37,10 @@ export interface Config {
   graphql: {
     introspection: boolean;
     sandbox: boolean;
+    /** Interval of WebSocket pings that keep idle connections alive and detect dead ones. */
+    wsKeepAliveMs: number;
+    /** A socket that sends no connection_init in this time is closed with 4408. */
+    wsConnectionInitTimeoutMs: number;
   };
   payments: {
     /** Unset: the bundled sandbox provider is started in-process (refused in production). */
@@ -178,6 +182,8 @@ export function loadConfig(env: Env = process.env): Config {
     graphql: {
       introspection: read.boolean('GRAPHQL_INTROSPECTION', !isProduction),
       sandbox: read.boolean('GRAPHQL_SANDBOX', !isProduction),
+      wsKeepAliveMs: read.integer('WS_KEEPALIVE_MS', 30_000, 1_000, 600_000),
+      wsConnectionInitTimeoutMs: read.integer('WS_CONNECTION_INIT_TIMEOUT_MS', 3_000, 100, 60_000),
     },
     payments: {
       providerUrl: read.url('PAYMENT_PROVIDER_URL', ['http:', 'https:']),

@@ -1,5 +1,9 @@
 import type { Database } from '../../platform/database';
-import type { EventPublisher } from '../../platform/events';
+import type { AnyEventHandler, EventPublisher } from '../../platform/events';
+import type { LiveChannels } from '../../platform/pubsub';
+import { StockLiveUpdates } from './application/stock-live-updates';
+import type { CatalogLiveTopics } from './domain/catalog.live';
+import { StockSubscriptionResolver } from './graphql/stock-subscription.resolver';
 import type { CatalogEvents } from './domain/catalog.events';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
@@ -16,10 +20,16 @@ export const catalogOrmEntities = [ProductOrmEntity, ReviewOrmEntity];
 export interface CatalogModule {
   service: CatalogService;
   resolvers: Map<ResolverClass, object>;
+  eventHandlers: AnyEventHandler[];
   registerLoaders(loaders: LoaderFactories): void;
 }
 
-export function createCatalogModule(deps: { database: Database; events: EventPublisher<CatalogEvents> }): CatalogModule {
+export function createCatalogModule(deps: {
+  database: Database;
+  events: EventPublisher<CatalogEvents>;
+  live: LiveChannels<CatalogLiveTopics>;
+}): CatalogModule {
+  const live = new StockLiveUpdates(deps.live);
   const service = new CatalogService(
     new TypeOrmProductRepository(deps.database),
     new TypeOrmReviewRepository(deps.database),
@@ -31,7 +41,12 @@ export function createCatalogModule(deps: { database: Database; events: EventPub
     resolvers: new Map<ResolverClass, object>([
       [ProductResolver, new ProductResolver(service)],
       [ReviewResolver, new ReviewResolver(service)],
+      [StockSubscriptionResolver, new StockSubscriptionResolver()],
     ]),
-    registerLoaders: (loaders) => loaders.register(CatalogLoaders, () => new CatalogLoaders(service)),
+    eventHandlers: [live.handler()],
+    registerLoaders: (loaders) => {
+      loaders.register(CatalogLoaders, () => new CatalogLoaders(service));
+      loaders.register(StockLiveUpdates, () => live);
+    },
   };
 }

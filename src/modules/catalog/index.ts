@@ -7,3 +7,5 @@ export { CatalogLoaders } from './graphql/catalog.loaders';
 export type { CatalogEvents } from './domain/catalog.events';
 export type { ReservedLine, StockLine } from './domain/stock';
 export { InsufficientStockError, ProductNotFoundError } from './domain/catalog.errors';
+export type { CatalogLiveTopics } from './domain/catalog.live';
+export { VIEWER_INDEPENDENT_SUBSCRIPTIONS } from './graphql/stock-subscription.resolver';

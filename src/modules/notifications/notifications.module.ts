@@ -1,7 +1,12 @@
 import type { Database } from '../../platform/database';
 import type { AnyEventHandler, EventPublisher } from '../../platform/events';
 import type { JobHandler, JobQueue } from '../../platform/jobs';
+import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
+import type { LiveChannels } from '../../platform/pubsub';
+import { NotificationLiveUpdates } from './application/notification-live-updates';
+import type { NotificationLiveTopics } from './domain/notification.live';
+import { NotificationSubscriptionResolver } from './graphql/notification-subscription.resolver';
 import type { UserService } from '../users';
 import type { EmailSender } from './application/email-sender';
 import { notifyOnOrderPlaced, notifyOnOrderStatusChanged, sendEmailJob } from './application/notification.handlers';
@@ -15,6 +20,7 @@ export interface NotificationsModule {
   resolvers: Map<ResolverClass, object>;
   eventHandlers: AnyEventHandler[];
   jobHandlers: Map<string, JobHandler>;
+  registerLoaders(loaders: LoaderFactories): void;
 }
 
 export function createNotificationsModule(deps: {
@@ -23,9 +29,12 @@ export function createNotificationsModule(deps: {
   email: EmailSender;
   jobs: JobQueue;
   events: EventPublisher<NotificationEvents>;
+  live: LiveChannels<NotificationLiveTopics>;
 }): NotificationsModule {
+  const repository = new SqlNotificationRepository(deps.database);
+  const live = new NotificationLiveUpdates(repository, deps.live);
   const service = new NotificationService(
-    new SqlNotificationRepository(deps.database),
+    repository,
     deps.users,
     deps.email,
     deps.jobs,
@@ -34,8 +43,12 @@ export function createNotificationsModule(deps: {
   );
   return {
     service,
-    resolvers: new Map<ResolverClass, object>([[NotificationResolver, new NotificationResolver(service)]]),
-    eventHandlers: [notifyOnOrderPlaced(service), notifyOnOrderStatusChanged(service)],
+    resolvers: new Map<ResolverClass, object>([
+      [NotificationResolver, new NotificationResolver(service)],
+      [NotificationSubscriptionResolver, new NotificationSubscriptionResolver()],
+    ]),
+    eventHandlers: [notifyOnOrderPlaced(service), notifyOnOrderStatusChanged(service), live.handler()],
     jobHandlers: new Map([['notifications.send-email', sendEmailJob(service)]]),
+    registerLoaders: (loaders) => loaders.register(NotificationLiveUpdates, () => live),
   };
 }

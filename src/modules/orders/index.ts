@@ -6,3 +6,4 @@ export type { OrderEvents } from './domain/order.events';
 export type { OrderStatus } from './domain/order-status';
 export { OrderType } from './graphql/order.types';
 export { OrderLoaders } from './graphql/order.loaders';
+export type { OrderLiveTopics } from './domain/order.live';

@@ -1,5 +1,9 @@
 import type { Database } from '../../platform/database';
-import type { EventPublisher } from '../../platform/events';
+import type { AnyEventHandler, EventPublisher } from '../../platform/events';
+import type { LiveChannels } from '../../platform/pubsub';
+import { OrderLiveUpdates } from './application/order-live-updates';
+import type { OrderLiveTopics } from './domain/order.live';
+import { OrderSubscriptionResolver } from './graphql/order-subscription.resolver';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
 import type { StockReservations } from './application/order.repository';
@@ -15,6 +19,7 @@ export const ordersOrmEntities = [OrderOrmEntity, OrderItemOrmEntity];
 export interface OrdersModule {
   service: OrderService;
   resolvers: Map<ResolverClass, object>;
+  eventHandlers: AnyEventHandler[];
   registerLoaders(loaders: LoaderFactories): void;
 }
 
@@ -22,15 +27,22 @@ export function createOrdersModule(deps: {
   database: Database;
   stock: StockReservations;
   events: EventPublisher<OrderEvents>;
+  live: LiveChannels<OrderLiveTopics>;
 }): OrdersModule {
   const service = new OrderService(new TypeOrmOrderRepository(deps.database), deps.stock, deps.database, deps.events);
+  const live = new OrderLiveUpdates(service, deps.live);
   return {
     service,
     resolvers: new Map<ResolverClass, object>([
       [OrderResolver, new OrderResolver(service)],
       [OrderItemResolver, new OrderItemResolver()],
       [UserOrdersResolver, new UserOrdersResolver(service)],
+      [OrderSubscriptionResolver, new OrderSubscriptionResolver()],
     ]),
-    registerLoaders: (loaders) => loaders.register(OrderLoaders, () => new OrderLoaders(service)),
+    eventHandlers: live.handlers(),
+    registerLoaders: (loaders) => {
+      loaders.register(OrderLoaders, () => new OrderLoaders(service));
+      loaders.register(OrderLiveUpdates, () => live);
+    },
   };
 }

@@ -34,6 +34,11 @@ export interface EventHandler<TEvents, K extends keyof TEvents & string = keyof 
   event: K;
   transactional?: boolean;
   maxAttempts?: number;
+  /**
+   * Jobs that share a queue name run one at a time, in the order they were enqueued: for
+   * handlers whose effects must keep the events' order (e.g. live updates of one order).
+   */
+  queueName?(payload: TEvents[K]): string;
   handle(payload: TEvents[K], context: HandlerContext): Promise<void>;
 }
 
@@ -72,7 +77,10 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
     }
     const envelope: EventEnvelope = { eventId: randomUUID(), type, occurredAt: new Date().toISOString(), payload };
     for (const handler of this.handlers.get(type) ?? []) {
-      await this.jobs.enqueueTask(eventTaskName(handler.name), envelope, { maxAttempts: handler.maxAttempts });
+      await this.jobs.enqueueTask(eventTaskName(handler.name), envelope, {
+        maxAttempts: handler.maxAttempts,
+        queueName: handler.queueName?.(payload),
+      });
     }
     this.logger.debug({ event: type, eventId: envelope.eventId }, 'event published');
   }

@@ -19,5 +19,15 @@ export function buildGraphQLSchema(resolvers: ReadonlyMap<ResolverClass, object>
     container: { get: (someClass) => resolvers.get(someClass as ResolverClass) },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validateFn: validateArgument,
+    // Every @Subscription supplies its own `subscribe` (with authorization and keyed channels),
+    // so type-graphql's topic-based pub/sub is never used; it insists on having one.
+    pubSub: {
+      publish: () => {
+        throw new Error('use LiveChannels to publish live updates');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions must define their own subscribe function');
+      },
+    },
   });
 }

@@ -85,7 +85,7 @@ export class TypeOrmProductRepository implements ProductRepository {
     const rows = await this.db.sql<ProductRow>(
       `UPDATE products
           SET stock = stock + $2, version = version + 1, updated_at = now()
-        WHERE id = $1 AND stock <= $3 - $2
+        WHERE id = $1 AND stock <= $3::int - $2::int
         RETURNING *`,
       [id, quantity, LIMITS.maxStock],
     );

@@ -179,6 +179,7 @@ export class OrderService {
       to,
       total: order.total,
       ...(reason ? { reason } : {}),
+      placedAt: order.createdAt.toISOString(),
       at: updated.updatedAt.toISOString(),
     });
     return updated;

@@ -16,6 +16,7 @@ export interface OrderEvents {
     to: OrderStatus;
     total: { amount: number; currency: string };
     reason?: string;
+    placedAt: string;
     at: string;
   };
 }

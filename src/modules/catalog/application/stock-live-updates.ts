@@ -1,0 +1,41 @@
+import { ValidationError } from '../../../platform/errors';
+import type { EventHandler } from '../../../platform/events';
+import { isUuid } from '../../../platform/ids';
+import type { LiveChannels } from '../../../platform/pubsub';
+import type { CatalogEvents } from '../domain/catalog.events';
+import { MAX_WATCHED_PRODUCTS, type CatalogLiveTopics } from '../domain/catalog.live';
+
+type StockChange = CatalogLiveTopics['STOCK_CHANGED'];
+
+/** stockChanged: public (anonymous subscribers welcome), one channel per product. */
+export class StockLiveUpdates {
+  constructor(private readonly channels: LiveChannels<CatalogLiveTopics>) {}
+
+  /** 1 to 100 ids; an unknown or malformed id simply never changes. */
+  subscribe(productIds: readonly string[]): Promise<AsyncIterableIterator<StockChange>> {
+    if (productIds.length < 1 || productIds.length > MAX_WATCHED_PRODUCTS) {
+      throw ValidationError.field('productIds', `must list 1 to ${MAX_WATCHED_PRODUCTS} products`);
+    }
+    const ids = [...new Set(productIds.filter(isUuid).map((id) => id.toLowerCase()))];
+    return this.channels.subscribe(
+      'STOCK_CHANGED',
+      ids.map((id) => `product:${id}`),
+    );
+  }
+
+  handler(): EventHandler<CatalogEvents, 'StockChanged'> {
+    return {
+      name: 'catalog.live-on-stock-changed',
+      event: 'StockChanged',
+      transactional: false,
+      // One queue per product keeps its stock levels in order for subscribers.
+      queueName: (event) => `live-stock:${event.productId}`,
+      handle: (event) =>
+        this.channels.publish('STOCK_CHANGED', [`product:${event.productId}`], {
+          productId: event.productId,
+          stock: event.stock,
+          at: new Date(event.at),
+        }),
+    };
+  }
+}

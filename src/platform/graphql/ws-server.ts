@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  Kind,
+  print,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../logger';
+import type { Viewer } from '../viewer';
+import type { GraphQLContext } from './context';
+import { formatError } from './error-format';
+import type { LoaderFactories } from './loader-registry';
+import { viewerFromAuthorization, type Authenticate } from './server';
+
+export interface GraphQLWsServerOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  logger: Logger;
+  loaders: LoaderFactories;
+  authenticate: Authenticate;
+  keepAliveMs: number;
+  connectionInitWaitTimeoutMs: number;
+  /** Root subscription fields whose result depends only on the event, never on the subscriber. */
+  viewerIndependentFields: readonly string[];
+}
+
+interface ConnectionState {
+  connectionId: string;
+  viewer: Viewer;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/** The close code the contract uses for an invalid, tampered or expired token. */
+export const FORBIDDEN_CLOSE_CODE = 4403;
+
+/**
+ * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path. Authenticates once per
+ * connection from connectionParams.authorization and closes the socket when that token expires.
+ * Each event of a subscription executes with fresh DataLoaders; events whose result does not
+ * depend on the viewer execute once per distinct (document, variables) and are shared by all
+ * subscribers of that operation.
+ */
+export class GraphQLWsServer {
+  private readonly wss: WebSocketServer;
+  private readonly disposable: { dispose(): Promise<void> | void };
+  private readonly connections = new Map<object, ConnectionState>();
+  private activeOperations = 0;
+  /** Per event payload, the shared result of each viewer-independent operation. */
+  private readonly sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
+  constructor(private readonly options: GraphQLWsServerOptions) {
+    this.wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+    const log = options.logger.child({ component: 'ws' });
+    this.disposable = useServer<Record<string, unknown>, { state: ConnectionState }>(
+      {
+        schema: options.schema,
+        connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
+        onConnect: async (ctx) => {
+          const authorization = ctx.connectionParams?.authorization;
+          if (authorization !== undefined && typeof authorization !== 'string') return false;
+          let viewer: Viewer;
+          try {
+            viewer = await viewerFromAuthorization(authorization, options.authenticate);
+          } catch {
+            log.info('websocket refused: invalid token');
+            return false;
+          }
+          const state: ConnectionState = { connectionId: randomUUID(), viewer };
+          if (viewer) {
+            const remainingMs = viewer.expiresAt * 1000 - Date.now();
+            if (remainingMs <= 0) return false;
+            state.expiryTimer = setTimeout(() => ctx.extra.socket.close(FORBIDDEN_CLOSE_CODE, 'Token expired'), remainingMs);
+            state.expiryTimer.unref();
+          }
+          ctx.extra.state = state;
+          this.connections.set(ctx.extra.socket, state);
+          return true;
+        },
+        onClose: (ctx, code) => {
+          const state = this.connections.get(ctx.extra.socket);
+          if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+          this.connections.delete(ctx.extra.socket);
+          log.debug({ connectionId: state?.connectionId, code }, 'websocket closed');
+        },
+        context: (ctx, id): GraphQLContext => {
+          const state = ctx.extra.state!;
+          return {
+            requestId: `${state.connectionId}:${id}`,
+            viewer: state.viewer,
+            logger: log.child({ requestId: `${state.connectionId}:${id}` }),
+            loaders: options.loaders.forRequest(state.viewer),
+          };
+        },
+        subscribe: (args) => this.subscribe(args),
+        onError: (_ctx, _id, _payload, errors) => errors.map(formatGraphQLError),
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors ? { ...result, errors: result.errors.map(formatGraphQLError) } : undefined,
+      },
+      this.wss,
+      options.keepAliveMs,
+    );
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Subscription operations currently streaming events. */
+  get subscriptionCount(): number {
+    return this.activeOperations;
+  }
+
+  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
+  async close(): Promise<void> {
+    await this.disposable.dispose();
+  }
+
+  private async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return source as ExecutionResult;
+    const context = args.contextValue as GraphQLContext;
+    const executeEvent = (payload: unknown) =>
+      execute({ ...args, rootValue: payload, contextValue: { ...context, loaders: this.options.loaders.forRequest(context.viewer) } });
+    const shareKey = this.sharedExecutionKey(args);
+    const perEvent = shareKey
+      ? (payload: unknown) => {
+          if (payload === null || typeof payload !== 'object') return executeEvent(payload);
+          let results = this.sharedResults.get(payload);
+          if (!results) this.sharedResults.set(payload, (results = new Map()));
+          let result = results.get(shareKey);
+          if (!result) results.set(shareKey, (result = Promise.resolve(executeEvent(payload))));
+          return result;
+        }
+      : executeEvent;
+    this.activeOperations += 1;
+    return mapEvents(source as AsyncIterable<unknown>, perEvent, () => {
+      this.activeOperations -= 1;
+    });
+  }
+
+  /** A key for operations that select only viewer-independent root fields; null otherwise. */
+  private sharedExecutionKey(args: ExecutionArgs): string | null {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (!operation) return null;
+    const independent = operation.selectionSet.selections.every(
+      (selection) =>
+        selection.kind === Kind.FIELD &&
+        (selection.name.value === '__typename' || this.options.viewerIndependentFields.includes(selection.name.value)),
+    );
+    return independent ? `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}` : null;
+  }
+}
+
+function formatGraphQLError(error: GraphQLError) {
+  return formatError(error.toJSON(), error);
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value;
+}
+
+/**
+ * Maps each event through `fn`. Hand-written rather than an async generator: a generator would
+ * hold a `return()` until the source yields again, so a quiet channel would never be released.
+ */
+function mapEvents<T, R>(source: AsyncIterable<T>, fn: (value: T) => R | Promise<R>, onEnd: () => void): AsyncIterableIterator<Awaited<R>> {
+  const iterator = source[Symbol.asyncIterator]();
+  let ended = false;
+  const end = () => {
+    if (!ended) {
+      ended = true;
+      onEnd();
+    }
+  };
+  const close = async (): Promise<IteratorResult<Awaited<R>>> => {
+    end();
+    await iterator.return?.();
+    return { value: undefined, done: true };
+  };
+  const mapped: AsyncIterableIterator<Awaited<R>> = {
+    next: async () => {
+      const result = await iterator.next();
+      if (result.done) {
+        end();
+        return { value: undefined, done: true };
+      }
+      try {
+        return { value: await fn(result.value), done: false };
+      } catch (error) {
+        await close();
+        throw error;
+      }
+    },
+    return: close,
+    throw: async (error: unknown) => {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => mapped,
+  };
+  return mapped;
+}

@@ -1,0 +1,78 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { ResponseError } from './graphql-client';
+import { eventually } from './wait';
+
+export interface Subscription<T> {
+  /** Every `next` payload's data, in arrival order, with the local time it arrived. */
+  received: { data: T; at: number }[];
+  errors: ResponseError[] | undefined;
+  completed: boolean;
+  /** Waits until at least `count` events arrived. */
+  waitFor(count: number, timeoutMs?: number): Promise<T[]>;
+  unsubscribe(): void;
+}
+
+export interface LiveClient {
+  client: Client;
+  /** Close code and reason once the socket closed. */
+  closed: Promise<{ code: number; reason: string }>;
+  subscribe<T>(query: string, variables?: Record<string, unknown>): Subscription<T>;
+  dispose(): Promise<void>;
+}
+
+/** A graphql-ws client over a real WebSocket to the test server, as a frontend would use. */
+export function connectLive(httpUrl: string, token?: string): LiveClient {
+  let resolveClosed: (value: { code: number; reason: string }) => void;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
+  const client = createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    lazy: false,
+    retryAttempts: 0,
+    shouldRetry: () => false,
+    on: { closed: (event) => resolveClosed({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }) },
+    onNonLazyError: () => {},
+  });
+  return {
+    client,
+    closed,
+    subscribe<T>(query: string, variables: Record<string, unknown> = {}): Subscription<T> {
+      const subscription: Subscription<T> = {
+        received: [],
+        errors: undefined,
+        completed: false,
+        waitFor: async (count, timeoutMs = 5_000) => {
+          await eventually(
+            async () => subscription.received.length + (subscription.errors ? 1_000_000 : 0),
+            (n) => n >= count,
+            { timeoutMs, what: `${count} events`, intervalMs: 5 },
+          );
+          if (subscription.errors) throw new Error(`subscription failed: ${JSON.stringify(subscription.errors)}`);
+          return subscription.received.map((r) => r.data);
+        },
+        unsubscribe: () => unsubscribe(),
+      };
+      const unsubscribe = client.subscribe<T>(
+        { query, variables },
+        {
+          next: (value) => {
+            if (value.errors) subscription.errors = value.errors as unknown as ResponseError[];
+            if (value.data) subscription.received.push({ data: value.data as T, at: Date.now() });
+          },
+          error: (error) => {
+            subscription.errors = Array.isArray(error) ? (error as ResponseError[]) : [{ message: String(error), extensions: { code: 'SOCKET' } }];
+          },
+          complete: () => {
+            subscription.completed = true;
+          },
+        },
+      );
+      return subscription;
+    },
+    dispose: async () => {
+      await client.dispose();
+    },
+  };
+}
