@@ -109,6 +109,7 @@ describe('stockChanged and notificationAdded', () => {
     await subscriptionsOpen(before + 1);
 
     dataOf(await test.client.request(RestockProductDocument, { id: product.id, quantity: 3 }, { token: admin.token }));
+    await changes.waitFor(1);
     await placeOrder(test, customer, [{ productId: product.id, quantity: 2 }]);
     const events = await changes.waitFor(2);
 

@@ -29,13 +29,13 @@ export function createCatalogModule(deps: {
   events: EventPublisher<CatalogEvents>;
   live: LiveChannels<CatalogLiveTopics>;
 }): CatalogModule {
-  const live = new StockLiveUpdates(deps.live);
   const service = new CatalogService(
     new TypeOrmProductRepository(deps.database),
     new TypeOrmReviewRepository(deps.database),
     deps.database,
     deps.events,
   );
+  const live = new StockLiveUpdates(deps.live, async (productId) => (await service.getProduct(productId))?.stock ?? null);
   return {
     service,
     resolvers: new Map<ResolverClass, object>([

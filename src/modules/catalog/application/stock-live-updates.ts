@@ -7,9 +7,15 @@ import { MAX_WATCHED_PRODUCTS, type CatalogLiveTopics } from '../domain/catalog.
 
 type StockChange = CatalogLiveTopics['STOCK_CHANGED'];
 
+/** Live updates give up sooner than business jobs: a very late stock level helps nobody. */
+const LIVE_UPDATE_MAX_ATTEMPTS = 5;
+
 /** stockChanged: public (anonymous subscribers welcome), one channel per product. */
 export class StockLiveUpdates {
-  constructor(private readonly channels: LiveChannels<CatalogLiveTopics>) {}
+  constructor(
+    private readonly channels: LiveChannels<CatalogLiveTopics>,
+    private readonly currentStock: (productId: string) => Promise<number | null>,
+  ) {}
 
   /** 1 to 100 ids; an unknown or malformed id simply never changes. */
   subscribe(productIds: readonly string[]): Promise<AsyncIterableIterator<StockChange>> {
@@ -28,14 +34,20 @@ export class StockLiveUpdates {
       name: 'catalog.live-on-stock-changed',
       event: 'StockChanged',
       transactional: false,
+      maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
       // One queue per product keeps its stock levels in order for subscribers.
       queueName: (event) => `live-stock:${event.productId}`,
-      handle: (event) =>
-        this.channels.publish('STOCK_CHANGED', [`product:${event.productId}`], {
+      // The level is read at publish time: a job retried after a Redis outage, possibly after
+      // newer changes, still publishes the current stock, never a stale one.
+      handle: async (event) => {
+        const stock = await this.currentStock(event.productId);
+        if (stock === null) return;
+        await this.channels.publish('STOCK_CHANGED', [`product:${event.productId}`], {
           productId: event.productId,
-          stock: event.stock,
-          at: new Date(event.at),
-        }),
+          stock,
+          at: new Date(Math.max(Date.parse(event.at), Date.now())),
+        });
+      },
     };
   }
 }

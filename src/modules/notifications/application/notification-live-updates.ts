@@ -24,6 +24,7 @@ export class NotificationLiveUpdates {
       name: 'notifications.live-on-notification-created',
       event: 'NotificationCreated',
       transactional: false,
+      maxAttempts: 5,
       handle: async (event) => {
         const notification = await this.notifications.findById(event.notificationId);
         if (notification) await this.channels.publish('NOTIFICATION_ADDED', [`user:${notification.userId}`], notification);

@@ -7,6 +7,9 @@ import type { OrderEvents } from '../domain/order.events';
 import { orderChannels, type OrderLiveTopics } from '../domain/order.live';
 import type { OrderService } from './order.service';
 
+/** Live updates give up sooner than business jobs: a very late status helps nobody. */
+const LIVE_UPDATE_MAX_ATTEMPTS = 5;
+
 /**
  * orderUpdated: publishes order changes after they commit (from the worker's event jobs) and
  * opens subscriptions with the same visibility rules as queries.
@@ -27,8 +30,14 @@ export class OrderLiveUpdates {
     return this.channels.subscribe('ORDER_UPDATED', [isAdmin(actor) ? 'all' : `customer:${actor.id}`]);
   }
 
-  publish(order: Order): Promise<void> {
-    return this.channels.publish('ORDER_UPDATED', orderChannels(order), order);
+  /**
+   * Publishes the order as it was at the event, unless the order has changed since: a job
+   * retried late (e.g. after a Redis outage) must not show subscribers an older status last.
+   */
+  async publish(snapshot: Order): Promise<void> {
+    const [current] = await this.orders.findByIds([snapshot.id]);
+    if (current && current.updatedAt.getTime() > snapshot.updatedAt.getTime()) return;
+    await this.channels.publish('ORDER_UPDATED', orderChannels(snapshot), snapshot);
   }
 
   handlers(): [EventHandler<OrderEvents, 'OrderPlaced'>, EventHandler<OrderEvents, 'OrderStatusChanged'>] {
@@ -37,6 +46,7 @@ export class OrderLiveUpdates {
         name: 'orders.live-on-order-placed',
         event: 'OrderPlaced',
         transactional: false,
+        maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
         queueName: (event) => `live-order:${event.orderId}`,
         handle: (event) =>
           this.publish({
@@ -52,6 +62,7 @@ export class OrderLiveUpdates {
         name: 'orders.live-on-status-changed',
         event: 'OrderStatusChanged',
         transactional: false,
+        maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
         queueName: (event) => `live-order:${event.orderId}`,
         handle: (event) =>
           this.publish({
