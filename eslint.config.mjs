@@ -19,7 +19,7 @@ const commonJsGlobals = Object.fromEntries(
 );
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', '.data/', 'coverage/', 'test/generated/']),
+  globalIgnores(['dist/', 'dist-bench/', 'node_modules/', '.data/', 'coverage/', 'test/generated/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {
