@@ -29,7 +29,7 @@ import {
   type PaymentGateway,
   type PaymentsModule,
 } from './modules/payments';
-import { createUsersModule, usersOrmEntities, type UsersModule } from './modules/users';
+import { createUsersModule, usersOrmEntities, type UserAttemptLimits, type UsersModule } from './modules/users';
 import type { Config } from './platform/config';
 import { createDataSource, Database, type QueryObserver } from './platform/database';
 import { EventBus, eventJobHandlers } from './platform/events';
@@ -37,10 +37,15 @@ import { LoaderFactories } from './platform/graphql/loader-registry';
 import { buildGraphQLSchema, type ResolverClass } from './platform/graphql/schema';
 import { createGraphQLServer } from './platform/graphql/server';
 import { GraphQLWsServer } from './platform/graphql/ws-server';
+import { RedisKeyValueCache } from './platform/graphql/redis-key-value-cache';
 import { createHttpApp } from './platform/http/app';
 import { JobWorker, PostgresJobQueue, type JobHandler } from './platform/jobs';
 import type { Logger } from './platform/logger';
 import { createLivePubSub, type LiveChannels, type LivePubSub } from './platform/pubsub';
+import { createRedisClient } from './platform/redis';
+import { OperationGuard } from './platform/security/operation-guard';
+import { RateLimit } from './platform/security/rate-limiter';
+import type { Redis } from 'ioredis';
 
 /** Every domain event of the application, from every module. */
 export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
@@ -66,6 +71,7 @@ export interface Adapters {
 
 export interface Application {
   modules: Modules;
+  limits: RateLimits;
   events: EventBus<AppEvents>;
   resolvers: Map<ResolverClass, object>;
   loaders: LoaderFactories;
@@ -78,6 +84,29 @@ export function tokenSettings(config: Config) {
   return { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, ttlSeconds: tokenTtlSeconds };
 }
 
+export interface RateLimits {
+  users: UserAttemptLimits;
+  costBudgets: { viewer: RateLimit; anonymous: RateLimit };
+}
+
+/** Every rate limit, counted in Redis when there is one (shared by all instances), else in memory. */
+export function createRateLimits(config: Config, redis: Redis | null): RateLimits {
+  const { security } = config;
+  const limit = (name: string, points: number, durationSeconds: number) =>
+    new RateLimit({ name, points, durationSeconds, redis, prefix: config.redis.prefix });
+  return {
+    users: {
+      signInFailuresByIp: limit('sign-in-ip', security.signInFailures, security.signInWindowSeconds),
+      signInFailuresByEmail: limit('sign-in-email', security.signInFailures, security.signInWindowSeconds),
+      signUpsByIp: limit('sign-up-ip', security.signUpsPerHour, 3_600),
+    },
+    costBudgets: {
+      viewer: limit('cost-user', security.costBudgetPerMinute, 60),
+      anonymous: limit('cost-ip', security.anonymousCostBudgetPerMinute, 60),
+    },
+  };
+}
+
 /** The one place modules are wired together. Builds no connections of its own. */
 export function composeApplication(
   database: Database,
@@ -85,11 +114,12 @@ export function composeApplication(
   logger: Logger,
   adapters: Adapters,
   live: LiveChannels<AppLiveTopics>,
+  limits: RateLimits,
 ): Application {
   const jobs = new PostgresJobQueue(database);
   const events = new EventBus<AppEvents>(database, jobs, logger);
 
-  const users = createUsersModule({ database, tokens: tokenSettings(config) });
+  const users = createUsersModule({ database, tokens: tokenSettings(config), limits: limits.users });
   const catalog = createCatalogModule({ database, events, live });
   const orders = createOrdersModule({ database, stock: catalog.service, events, live });
   const payments = createPaymentsModule({
@@ -117,6 +147,7 @@ export function composeApplication(
 
   return {
     modules: { users, catalog, orders, payments, notifications },
+    limits,
     events,
     resolvers: new Map<ResolverClass, object>([
       ...users.resolvers,
@@ -186,6 +217,7 @@ export interface ApiServer {
 export interface Runtime {
   dataSource: DataSource;
   pubsub: LivePubSub<AppLiveTopics>;
+  redis: Redis | null;
   database: Database;
   queries: QueryObserver;
   application: Application;
@@ -208,17 +240,21 @@ export async function createRuntime(options: {
   await dataSource.initialize();
   const database = new Database(dataSource);
   const pubsub = createLivePubSub<AppLiveTopics>({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
-  const application = composeApplication(database, config, logger, options.adapters, pubsub.channels);
+  // Rate limits and the persisted-query cache: a client that fails fast when Redis is away, so
+  // the limiters fall back to memory instead of waiting.
+  const redis = config.redis.url ? createRedisClient(config.redis.url, 'cache', logger, { failFast: true }) : null;
+  const application = composeApplication(database, config, logger, options.adapters, pubsub.channels, createRateLimits(config, redis));
   const stoppers: (() => Promise<void>)[] = [];
 
   return {
     dataSource,
     pubsub,
+    redis,
     database,
     queries,
     application,
     startApi: async () => {
-      const api = await createApiServer(config, logger, database, application);
+      const api = await createApiServer(config, logger, database, application, redis);
       stoppers.push(() => api.close());
       return api;
     },
@@ -239,14 +275,22 @@ export async function createRuntime(options: {
       // API first (no new work), then the worker finishes its jobs, then the pool closes.
       for (const stop of stoppers) await stop();
       await pubsub.close();
+      redis?.disconnect();
       await dataSource.destroy();
     },
   };
 }
 
-async function createApiServer(config: Config, logger: Logger, database: Database, application: Application): Promise<ApiServer> {
+async function createApiServer(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  application: Application,
+  redis: Redis | null,
+): Promise<ApiServer> {
   const schema = await buildGraphQLSchema(application.resolvers);
-  const httpServer = createServer();
+  const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
+  const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
   let shuttingDown = false;
   const graphql = await createGraphQLServer({
     schema,
@@ -256,6 +300,9 @@ async function createApiServer(config: Config, logger: Logger, database: Databas
     authenticate: (token) => application.modules.users.service.authenticate(token),
     introspection: config.graphql.introspection,
     sandbox: config.graphql.sandbox,
+    hideSchemaDetails: config.isProduction,
+    guard,
+    persistedQueriesCache: redis ? new RedisKeyValueCache(redis, `${config.redis.prefix}apq:`) : undefined,
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -267,12 +314,17 @@ async function createApiServer(config: Config, logger: Logger, database: Databas
     keepAliveMs: config.graphql.wsKeepAliveMs,
     connectionInitWaitTimeoutMs: config.graphql.wsConnectionInitTimeoutMs,
     viewerIndependentFields: VIEWER_INDEPENDENT_SUBSCRIPTIONS,
+    guard,
+    introspection: config.graphql.introspection,
+    trustProxy: config.security.trustProxy,
   });
   const app = createHttpApp({
     logger,
     graphql: graphql.middleware,
     isShuttingDown: () => shuttingDown,
     readinessChecks: [{ name: 'postgres', check: () => database.ping() }],
+    security: config.security,
+    sandbox: config.graphql.sandbox,
   });
   httpServer.on('request', app);
   return {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { tokenSettings } from '../composition-root';
+import { createRateLimits, tokenSettings } from '../composition-root';
 import { createUsersModule } from '../modules/users';
 import { bootstrap } from '../platform/bootstrap';
 import { AppError } from '../platform/errors';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
   const { config, logger } = bootstrap('create-admin');
   await withDatabase(config, logger, async (database) => {
-    const { user, created } = await createUsersModule({ database, tokens: tokenSettings(config) }).service.ensureAdmin({
+    const { user, created } = await createUsersModule({ database, tokens: tokenSettings(config), limits: createRateLimits(config, null).users }).service.ensureAdmin({
       email: options.email!,
       password: options.password!,
       name: options.name ?? 'Admin',

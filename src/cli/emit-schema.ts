@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { DataSource } from 'typeorm';
-import { composeApplication, type AppLiveTopics } from '../composition-root';
+import { composeApplication, createRateLimits, type AppLiveTopics } from '../composition-root';
 import { createLivePubSub } from '../platform/pubsub';
 import { buildGraphQLSchema } from '../platform/graphql/schema';
 import { createLogger } from '../platform/logger';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const application = composeApplication(unconnected, config, createLogger({ level: 'silent' }), {
     gateway: { capture: unused, refund: unused },
     email: { send: unused },
-  }, createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger: createLogger({ level: 'silent' }) }).channels);
+  }, createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger: createLogger({ level: 'silent' }) }).channels, createRateLimits(config, null));
   const schema = await buildGraphQLSchema(application.resolvers);
   const text = `${printSchema(lexicographicSortSchema(schema))}\n`;
   const file = path.resolve('schema.graphql');

@@ -26,7 +26,7 @@ export async function signUpCustomer(test: TestApp, overrides: { name?: string; 
 export async function createAdmin(test: TestApp): Promise<TestUser> {
   const email = `admin-${unique()}@example.com`;
   const { user } = await test.app.modules.users.service.ensureAdmin({ email, password: PASSWORD, name: 'Admin' });
-  const session = await test.app.modules.users.service.signIn({ email, password: PASSWORD });
+  const session = await test.app.modules.users.service.signIn({ email, password: PASSWORD }, 'test-factory');
   return { id: user.id, email, name: user.name, token: session.token };
 }
 

@@ -53,6 +53,11 @@ export async function startTestApp(envOrOptions: Record<string, string> | TestAp
     WORKER_POLL_INTERVAL_MS: '200',
     WORKER_HEARTBEAT_MS: '500',
     WORKER_DEAD_AFTER_MS: '3000',
+    // Every test client calls from 127.0.0.1; the security suite sets tight limits itself.
+    SIGN_UPS_PER_HOUR: '100000',
+    SIGN_IN_MAX_FAILURES: '10000',
+    QUERY_COST_BUDGET_PER_MINUTE: '100000000',
+    ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '100000000',
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, name: 'test' });

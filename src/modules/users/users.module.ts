@@ -6,7 +6,9 @@ import { UserLoaders } from './graphql/user.loaders';
 import { UserResolver } from './graphql/user.resolver';
 import { Argon2PasswordHasher } from './infrastructure/argon2-password-hasher';
 import { JoseTokenIssuer, type TokenSettings } from './infrastructure/jose-token-issuer';
+import { RateLimitedAttempts } from './infrastructure/rate-limited-attempts';
 import { TypeOrmUserRepository } from './infrastructure/typeorm-user.repository';
+import type { RateLimit } from '../../platform/security/rate-limiter';
 import { UserOrmEntity } from './infrastructure/user.orm-entity';
 
 export const usersOrmEntities = [UserOrmEntity];
@@ -17,11 +19,18 @@ export interface UsersModule {
   registerLoaders(loaders: LoaderFactories): void;
 }
 
-export function createUsersModule(deps: { database: Database; tokens: TokenSettings }): UsersModule {
+export interface UserAttemptLimits {
+  signInFailuresByIp: RateLimit;
+  signInFailuresByEmail: RateLimit;
+  signUpsByIp: RateLimit;
+}
+
+export function createUsersModule(deps: { database: Database; tokens: TokenSettings; limits: UserAttemptLimits }): UsersModule {
   const service = new UserService(
     new TypeOrmUserRepository(deps.database),
     new Argon2PasswordHasher(),
     new JoseTokenIssuer(deps.tokens),
+    new RateLimitedAttempts(deps.limits),
   );
   return {
     service,

@@ -6,6 +6,8 @@ import type { LoaderRegistry } from './loader-registry';
 export interface GraphQLContext {
   requestId: string;
   viewer: Viewer;
+  /** The caller's address (behind trusted proxies: the forwarded one), for per-IP limits. */
+  clientIp: string;
   logger: Logger;
   loaders: LoaderRegistry;
 }

@@ -1,6 +1,5 @@
-import type { GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
-import { AppError } from '../errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AppError, QueryTooComplexError } from '../errors';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 
@@ -18,9 +17,30 @@ const PASS_THROUGH_CODES = new Set([
   'RATE_LIMITED',
 ]);
 
+/** The domain error behind a GraphQL error, however many layers wrap it. */
+export function appErrorOf(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth += 1) {
+    if (current instanceof AppError) return current;
+    current = current instanceof GraphQLError || current instanceof Error ? (current as GraphQLError).originalError ?? (current as Error).cause : undefined;
+  }
+  return undefined;
+}
+
+/** A domain error as a GraphQL error with the HTTP status (and headers) the response should carry. */
+export function toHttpGraphQLError(error: AppError, status: number, headers?: Record<string, string>): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { http: { status, ...(headers ? { headers: new Map(Object.entries(headers)) } : {}) } },
+  });
+}
+
+/** graphql-js's parser stops at `maxTokens`; the contract calls that QUERY_TOO_COMPLEX. */
+const TOKEN_LIMIT = /^Syntax Error: Document contains more than (\d+) tokens/;
+
 /** True when an error is ours to explain to the client; everything else is masked. */
 export function isExpectedError(formatted: GraphQLFormattedError, error: unknown): boolean {
-  return unwrapResolverError(error) instanceof AppError || PASS_THROUGH_CODES.has(String(formatted.extensions?.code));
+  return appErrorOf(error) !== undefined || PASS_THROUGH_CODES.has(String(formatted.extensions?.code));
 }
 
 /**
@@ -29,8 +49,9 @@ export function isExpectedError(formatted: GraphQLFormattedError, error: unknown
  * logged with the request id by the logging plugin).
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (original instanceof AppError) {
+  const tokens = TOKEN_LIMIT.exec(formatted.message);
+  const original = appErrorOf(error) ?? (tokens ? new QueryTooComplexError('tokens', `Query has more than ${tokens[1]} tokens`) : undefined);
+  if (original) {
     return {
       message: original.message,
       locations: formatted.locations,

@@ -14,6 +14,8 @@ import type { GraphQLContext } from './context';
 import { formatError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
 import { loggingPlugin } from './logging-plugin';
+import type { OperationGuard } from '../security/operation-guard';
+import { securityPlugin } from './security-plugin';
 
 export type Authenticate = (token: string) => Promise<AuthenticatedViewer>;
 
@@ -25,6 +27,11 @@ export interface GraphQLServerOptions {
   authenticate: Authenticate;
   introspection: boolean;
   sandbox: boolean;
+  /** Production: no "Did you mean …" suggestions that reveal the schema. */
+  hideSchemaDetails: boolean;
+  guard: OperationGuard;
+  /** A KeyValueCache for automatic persisted queries (Redis when present); Apollo's in-memory LRU otherwise. */
+  persistedQueriesCache?: import('@apollo/utils.keyvaluecache').KeyValueCache<string>;
   plugins?: ApolloServerPlugin<GraphQLContext>[];
 }
 
@@ -56,7 +63,12 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   const apollo = new ApolloServer<HttpGraphQLContext>({
     schema: options.schema,
     introspection: options.introspection,
+    hideSchemaDetailsFromClientErrors: options.hideSchemaDetails,
     includeStacktraceInErrorResponses: false,
+    // The parser stops at the token limit, before any work proportional to the document.
+    parseOptions: { maxTokens: options.guard.limits.maxTokens },
+    validationRules: options.guard.validationRules(),
+    persistedQueries: options.persistedQueriesCache ? { cache: options.persistedQueriesCache } : undefined,
     formatError,
     // Clients send one operation per request; arrays of operations are refused.
     allowBatchedHttpRequests: false,
@@ -67,6 +79,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(),
+      securityPlugin(options.guard) as ApolloServerPlugin<HttpGraphQLContext>,
       ...((options.plugins ?? []) as ApolloServerPlugin<HttpGraphQLContext>[]),
     ],
   });
@@ -77,7 +90,14 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       const requestLog = requestLogOf(res);
       const logger = options.logger.child({ requestId: requestLog.requestId });
       const viewer = await viewerFromAuthorization(req.header('authorization'), options.authenticate);
-      return { requestId: requestLog.requestId, viewer, logger, loaders: options.loaders.forRequest(viewer), requestLog };
+      return {
+        requestId: requestLog.requestId,
+        viewer,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        logger,
+        loaders: options.loaders.forRequest(viewer),
+        requestLog,
+      };
     },
   });
   return { apollo, middleware };

@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import proxyAddr from 'proxy-addr';
 import {
   createSourceEventStream,
   execute,
   getOperationAST,
+  GraphQLError,
   Kind,
+  NoSchemaIntrospectionCustomRule,
+  parse,
   print,
+  specifiedRules,
+  validate,
   type ExecutionArgs,
+  type DocumentNode,
   type ExecutionResult,
-  type GraphQLError,
   type GraphQLSchema,
+  type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { OperationGuard } from '../security/operation-guard';
 import type { Viewer } from '../viewer';
 import type { GraphQLContext } from './context';
 import { formatError } from './error-format';
@@ -31,11 +40,18 @@ export interface GraphQLWsServerOptions {
   connectionInitWaitTimeoutMs: number;
   /** Root subscription fields whose result depends only on the event, never on the subscriber. */
   viewerIndependentFields: readonly string[];
+  guard: OperationGuard;
+  introspection: boolean;
+  /** The same trust as Express's `trust proxy`, for the client IP behind a load balancer. */
+  trustProxy: string;
+  /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
+  admitDocument?: (query: string, extensions: Record<string, unknown> | undefined) => GraphQLError | undefined;
 }
 
 interface ConnectionState {
   connectionId: string;
   viewer: Viewer;
+  clientIp: string;
   expiryTimer?: NodeJS.Timeout;
 }
 
@@ -57,9 +73,17 @@ export class GraphQLWsServer {
   /** Per event payload, the shared result of each viewer-independent operation. */
   private readonly sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
+  private readonly validationRules: ValidationRule[];
+
   constructor(private readonly options: GraphQLWsServerOptions) {
-    this.wss = new WebSocketServer({ server: options.httpServer, path: options.path });
+    this.wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 1024 * 1024 });
     const log = options.logger.child({ component: 'ws' });
+    const trust = proxyAddr.compile(options.trustProxy.split(',').map((t) => t.trim()));
+    this.validationRules = [
+      ...specifiedRules,
+      ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+      ...options.guard.validationRules(),
+    ];
     this.disposable = useServer<Record<string, unknown>, { state: ConnectionState }>(
       {
         schema: options.schema,
@@ -74,7 +98,7 @@ export class GraphQLWsServer {
             log.info('websocket refused: invalid token');
             return false;
           }
-          const state: ConnectionState = { connectionId: randomUUID(), viewer };
+          const state: ConnectionState = { connectionId: randomUUID(), viewer, clientIp: proxyAddr(ctx.extra.request, trust) };
           if (viewer) {
             const remainingMs = viewer.expiresAt * 1000 - Date.now();
             if (remainingMs <= 0) return false;
@@ -91,14 +115,16 @@ export class GraphQLWsServer {
           this.connections.delete(ctx.extra.socket);
           log.debug({ connectionId: state?.connectionId, code }, 'websocket closed');
         },
-        context: (ctx, id): GraphQLContext => {
+        onSubscribe: async (ctx, id, payload) => {
           const state = ctx.extra.state!;
-          return {
+          const context: GraphQLContext = {
             requestId: `${state.connectionId}:${id}`,
             viewer: state.viewer,
+            clientIp: state.clientIp,
             logger: log.child({ requestId: `${state.connectionId}:${id}` }),
             loaders: options.loaders.forRequest(state.viewer),
           };
+          return this.admit(payload, context);
         },
         subscribe: (args) => this.subscribe(args),
         onError: (_ctx, _id, _payload, errors) => errors.map(formatGraphQLError),
@@ -122,6 +148,36 @@ export class GraphQLWsServer {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
   async close(): Promise<void> {
     await this.disposable.dispose();
+  }
+
+  /**
+   * The same gate as HTTP: trusted documents, the token limit while parsing, validation with the
+   * shape limits, then the cost ceiling and the caller's budget. Errors go back on this operation.
+   */
+  private async admit(
+    payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null; extensions?: Record<string, unknown> | null },
+    context: GraphQLContext,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const refused = this.options.admitDocument?.(payload.query, payload.extensions ?? undefined);
+    if (refused) return [refused];
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: this.options.guard.limits.maxTokens });
+    } catch (error) {
+      return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
+    }
+    const errors = validate(this.options.schema, document, this.validationRules);
+    if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const variables = payload.variables ?? undefined;
+    const operationName = payload.operationName ?? undefined;
+    try {
+      const cost = this.options.guard.cost(document, variables, operationName);
+      await this.options.guard.spend(context.viewer, context.clientIp, cost);
+    } catch (error) {
+      if (error instanceof AppError) return [new GraphQLError(error.message, { originalError: error })];
+      throw error;
+    }
+    return { schema: this.options.schema, document, variableValues: variables, operationName, contextValue: context };
   }
 
   private async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
@@ -158,6 +214,17 @@ export class GraphQLWsServer {
     );
     return independent ? `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}` : null;
   }
+}
+
+function withCode(error: unknown, code: string): GraphQLError {
+  if (error instanceof GraphQLError) {
+    return new GraphQLError(error.message, {
+      nodes: error.nodes,
+      originalError: error.originalError ?? undefined,
+      extensions: { ...error.extensions, code },
+    });
+  }
+  return new GraphQLError(String(error), { extensions: { code } });
 }
 
 function formatGraphQLError(error: GraphQLError) {

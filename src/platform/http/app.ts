@@ -1,4 +1,7 @@
-import express, { type Express, type RequestHandler } from 'express';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { readinessHandler, type ReadinessCheck } from './health';
 import { requestContext } from './request-context';
@@ -8,13 +11,17 @@ export interface HttpAppOptions {
   readinessChecks: ReadinessCheck[];
   isShuttingDown: () => boolean;
   graphql: RequestHandler;
-  bodyLimit?: string;
+  security: Config['security'];
+  /** The sandbox page loads Apollo's scripts; the CSP allows them only while it is enabled. */
+  sandbox: boolean;
+  /** Runs before GraphQL, after body parsing (e.g. the trusted-documents check). */
+  beforeGraphQL?: RequestHandler[];
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', options.security.trustProxy.split(',').map((t) => t.trim()));
 
   // Probes are cheap and unlogged: a load balancer calls them every few seconds.
   app.get('/healthz', (_req, res) => {
@@ -23,6 +30,44 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/readyz', readinessHandler(options.readinessChecks, options.isShuttingDown));
 
   app.use(requestContext(options.logger));
-  app.use('/graphql', express.json({ limit: options.bodyLimit ?? '100kb' }), options.graphql);
+  app.use(
+    helmet({
+      contentSecurityPolicy: options.sandbox
+        ? {
+            directives: {
+              defaultSrc: ["'self'"],
+              scriptSrc: ["'self'", "'unsafe-inline'", 'https://embeddable-sandbox.cdn.apollographql.com'],
+              styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
+              imgSrc: ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
+              fontSrc: ["'self'", 'https://fonts.gstatic.com'],
+              frameSrc: ["'self'", 'https://sandbox.embed.apollographql.com'],
+              connectSrc: ["'self'", 'https:', 'wss:', 'ws:'],
+              manifestSrc: ["'self'", 'https://apollo-server-landing-page.cdn.apollographql.com'],
+            },
+          }
+        : undefined,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  // Browsers may call only from the configured origins; none by default.
+  app.use('/graphql', cors({ origin: options.security.corsOrigins, credentials: false, maxAge: 600 }));
+  app.use('/graphql', express.json({ limit: options.security.bodyLimitBytes }), ...(options.beforeGraphQL ?? []), options.graphql);
+  app.use(graphQLShapedErrors(options.logger));
   return app;
+}
+
+/** Body-parser and other HTTP-level failures answer in the GraphQL error shape, never as HTML. */
+function graphQLShapedErrors(logger: Logger): ErrorRequestHandler {
+  return (error: { status?: number; statusCode?: number; type?: string; message?: string }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = error.status ?? error.statusCode ?? 500;
+    if (status >= 500) logger.error({ err: error }, 'unhandled HTTP error');
+    const message =
+      error.type === 'entity.too.large'
+        ? 'Request body too large'
+        : status < 500
+          ? (error.message ?? 'Bad request')
+          : 'Internal server error';
+    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  };
 }

@@ -16,3 +16,13 @@ export interface TokenIssuer {
   /** Resolves the viewer a token names, or fails with InvalidTokenError. */
   verify(token: string): Promise<AuthenticatedViewer>;
 }
+
+/** Limits on sign-in and sign-up attempts against brute force; counted in Redis or memory. */
+export interface AttemptLimits {
+  /** Fails with RateLimitedError while the IP or the email has used up its failed sign-ins. */
+  assertSignInAllowed(clientIp: string, email: string): Promise<void>;
+  recordFailedSignIn(clientIp: string, email: string): Promise<void>;
+  recordSuccessfulSignIn(email: string): Promise<void>;
+  /** Fails with RateLimitedError past the sign-ups allowed per IP. */
+  consumeSignUp(clientIp: string): Promise<void>;
+}

@@ -9,7 +9,7 @@ import {
   type User,
 } from '../domain/user';
 import { EmailAlreadyRegisteredError, InvalidCredentialsError } from '../domain/user.errors';
-import type { IssuedToken, PasswordHasher, TokenIssuer } from './credentials';
+import type { AttemptLimits, IssuedToken, PasswordHasher, TokenIssuer } from './credentials';
 import type { UserRepository } from './user.repository';
 
 export interface SignUpCommand {
@@ -37,12 +37,14 @@ export class UserService {
     private readonly users: UserRepository,
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenIssuer,
+    private readonly attempts: AttemptLimits,
   ) {}
 
-  async signUp(command: SignUpCommand): Promise<Session> {
+  async signUp(command: SignUpCommand, clientIp: string): Promise<Session> {
     const email = normalizeEmail(command.email);
     const name = command.name.trim();
     assertValidAccount(email, name, command.password);
+    await this.attempts.consumeSignUp(clientIp);
     const user = await this.users.create({
       email,
       name,
@@ -52,11 +54,18 @@ export class UserService {
     return { user, ...(await this.tokens.issue(user)) };
   }
 
-  async signIn(command: SignInCommand): Promise<Session> {
-    const found = await this.users.findByEmailWithPasswordHash(normalizeEmail(command.email));
+  /** Wrong password and unknown email fail alike, in the same time, and both count as failures. */
+  async signIn(command: SignInCommand, clientIp: string): Promise<Session> {
+    const email = normalizeEmail(command.email);
+    await this.attempts.assertSignInAllowed(clientIp, email);
+    const found = await this.users.findByEmailWithPasswordHash(email);
     const hash = found?.passwordHash ?? (await this.decoy());
     const matches = await this.passwords.verify(hash, command.password);
-    if (!found || !matches) throw new InvalidCredentialsError();
+    if (!found || !matches) {
+      await this.attempts.recordFailedSignIn(clientIp, email);
+      throw new InvalidCredentialsError();
+    }
+    await this.attempts.recordSuccessfulSignIn(email);
     const { passwordHash: _hash, ...user } = found;
     return { user, ...(await this.tokens.issue(user)) };
   }

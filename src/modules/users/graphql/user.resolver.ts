@@ -15,13 +15,13 @@ export class UserResolver {
   }
 
   @Mutation(() => AuthPayloadType)
-  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput): Promise<AuthPayloadType> {
-    return toPayload(await this.users.signUp(input));
+  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayloadType> {
+    return toPayload(await this.users.signUp(input, ctx.clientIp));
   }
 
   @Mutation(() => AuthPayloadType)
-  async signIn(@Arg('input', () => SignInInput) input: SignInInput): Promise<AuthPayloadType> {
-    return toPayload(await this.users.signIn(input));
+  async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayloadType> {
+    return toPayload(await this.users.signIn(input, ctx.clientIp));
   }
 
   @FieldResolver(() => String, {

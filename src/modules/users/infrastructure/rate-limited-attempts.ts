@@ -1,0 +1,30 @@
+import { RateLimitedError } from '../../../platform/errors';
+import type { RateLimit } from '../../../platform/security/rate-limiter';
+import type { AttemptLimits } from '../application/credentials';
+
+/** Failed sign-ins counted per IP and per email (so neither a botnet nor one IP can grind a password). */
+export class RateLimitedAttempts implements AttemptLimits {
+  constructor(private readonly limits: { signInFailuresByIp: RateLimit; signInFailuresByEmail: RateLimit; signUpsByIp: RateLimit }) {}
+
+  async assertSignInAllowed(clientIp: string, email: string): Promise<void> {
+    const states = await Promise.all([this.limits.signInFailuresByIp.peek(clientIp), this.limits.signInFailuresByEmail.peek(email)]);
+    const blocked = states.filter((s) => !s.allowed || s.remaining === 0);
+    if (blocked.length > 0) {
+      const retryAfter = Math.max(...blocked.map((s) => s.resetInSeconds));
+      throw new RateLimitedError(retryAfter, `Too many failed sign-ins; try again in ${retryAfter} s`);
+    }
+  }
+
+  async recordFailedSignIn(clientIp: string, email: string): Promise<void> {
+    await Promise.all([this.limits.signInFailuresByIp.consume(clientIp), this.limits.signInFailuresByEmail.consume(email)]);
+  }
+
+  async recordSuccessfulSignIn(email: string): Promise<void> {
+    await this.limits.signInFailuresByEmail.reset(email);
+  }
+
+  async consumeSignUp(clientIp: string): Promise<void> {
+    const state = await this.limits.signUpsByIp.consume(clientIp);
+    if (!state.allowed) throw new RateLimitedError(state.retryAfterSeconds, `Too many sign-ups; try again in ${state.retryAfterSeconds} s`);
+  }
+}

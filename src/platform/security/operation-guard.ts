@@ -1,0 +1,105 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { QueryTooComplexError, RateLimitedError } from '../errors';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
+import type { Viewer } from '../viewer';
+import type { RateLimit } from './rate-limiter';
+
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  /** Enforced by the parser (graphql-js `maxTokens`), before any rule runs. */
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+}
+
+export interface CostReport {
+  /** What this operation cost. */
+  requested: number;
+  /** What is left of the caller's budget in this window. */
+  remaining: number;
+  limit: number;
+  resetInSeconds: number;
+}
+
+/**
+ * The checks every operation passes before it executes, over HTTP and WebSocket alike: shape
+ * limits as validation rules (graphql-armor), then a cost estimate (graphql-query-complexity)
+ * against a ceiling and against the caller's per-minute budget, as Shopify's and GitHub's APIs do.
+ */
+export class OperationGuard {
+  constructor(
+    private readonly schema: GraphQLSchema,
+    readonly limits: OperationLimits,
+    private readonly budgets: { viewer: RateLimit; anonymous: RateLimit },
+  ) {}
+
+  /** Depth, aliases and directives: rejected during validation, naming the limit. */
+  validationRules(): ValidationRule[] {
+    const reject = (limit: string) => ({
+      propagateOnRejection: false,
+      exposeLimits: true,
+      onReject: [
+        (context: ValidationContext | null, error: GraphQLError) => {
+          const message = error.message.replace(/^Syntax Error: /, '');
+          context?.reportError(new GraphQLError(message, { originalError: new QueryTooComplexError(limit, message) }));
+        },
+      ],
+    });
+    return [
+      maxDepthRule({ n: this.limits.maxDepth, ignoreIntrospection: false, flattenFragments: true, ...reject('depth') }),
+      maxAliasesRule({ n: this.limits.maxAliases, ...reject('aliases') }),
+      maxDirectivesRule({ n: this.limits.maxDirectives, ...reject('directives') }),
+    ];
+  }
+
+  /** The estimated cost; QueryTooComplexError above the ceiling. */
+  cost(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): number {
+    const cost = getComplexity({
+      schema: this.schema,
+      query: document,
+      variables: variables ?? {},
+      operationName,
+      estimators: [listCostEstimator],
+    });
+    if (cost > this.limits.maxCost) {
+      throw new QueryTooComplexError('cost', `Query cost ${cost} exceeds the limit of ${this.limits.maxCost}`);
+    }
+    return cost;
+  }
+
+  /** Spends the cost from the caller's budget (per user, or per IP when anonymous). */
+  async spend(viewer: Viewer, clientIp: string, cost: number): Promise<CostReport> {
+    const budget = viewer ? this.budgets.viewer : this.budgets.anonymous;
+    const state = await budget.consume(viewer ? `user:${viewer.id}` : `ip:${clientIp}`, Math.max(1, cost));
+    if (!state.allowed) {
+      const error = new RateLimitedError(state.retryAfterSeconds, `Query cost budget of ${budget.points} per minute used up; retry in ${state.retryAfterSeconds} s`);
+      error.extensions.cost = { requested: cost, remaining: state.remaining, limit: budget.points, resetInSeconds: state.resetInSeconds };
+      throw error;
+    }
+    return { requested: cost, remaining: state.remaining, limit: budget.points, resetInSeconds: state.resetInSeconds };
+  }
+}
+
+/**
+ * Every field costs 1 plus its children; a connection (a field with `first`) costs 1 plus
+ * `first` times its children, so nested pages multiply as their result sizes would.
+ */
+function listCostEstimator({ args, childComplexity, field }: ComplexityEstimatorArgs): number {
+  if ('first' in args || field.args.some((a) => a.name === 'first')) {
+    // Sizes above the maximum page fail validation with BAD_USER_INPUT; cost them as the maximum.
+    const first = typeof args.first === 'number' ? Math.min(Math.max(0, args.first), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+    return 1 + first * Math.max(1, childComplexity);
+  }
+  return 1 + childComplexity;
+}
