@@ -14,6 +14,10 @@ const config: CodegenConfig = {
         skipTypename: true,
       },
     },
+    // The trusted documents: with TRUSTED_DOCUMENTS=enforce only these operations run.
+    'persisted-operations.json': {
+      plugins: ['./codegen/persisted-operations.cjs'],
+    },
   },
 };
 

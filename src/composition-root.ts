@@ -38,6 +38,8 @@ import { buildGraphQLSchema, type ResolverClass } from './platform/graphql/schem
 import { createGraphQLServer } from './platform/graphql/server';
 import { GraphQLWsServer } from './platform/graphql/ws-server';
 import { RedisKeyValueCache } from './platform/graphql/redis-key-value-cache';
+import { TrustedDocuments } from './platform/graphql/trusted-documents';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createHttpApp } from './platform/http/app';
 import { JobWorker, PostgresJobQueue, type JobHandler } from './platform/jobs';
 import type { Logger } from './platform/logger';
@@ -290,6 +292,7 @@ async function createApiServer(
 ): Promise<ApiServer> {
   const schema = await buildGraphQLSchema(application.resolvers);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
+  const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
   const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
   let shuttingDown = false;
   const graphql = await createGraphQLServer({
@@ -302,7 +305,9 @@ async function createApiServer(
     sandbox: config.graphql.sandbox,
     hideSchemaDetails: config.isProduction,
     guard,
-    persistedQueriesCache: redis ? new RedisKeyValueCache(redis, `${config.redis.prefix}apq:`) : undefined,
+    persistedQueriesCache: trusted.persistedQueryCache(
+      redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
+    ),
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -316,7 +321,9 @@ async function createApiServer(
     viewerIndependentFields: VIEWER_INDEPENDENT_SUBSCRIPTIONS,
     guard,
     introspection: config.graphql.introspection,
+    hideSchemaDetails: config.isProduction,
     trustProxy: config.security.trustProxy,
+    admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
   });
   const app = createHttpApp({
     logger,
@@ -325,6 +332,7 @@ async function createApiServer(
     readinessChecks: [{ name: 'postgres', check: () => database.ping() }],
     security: config.security,
     sandbox: config.graphql.sandbox,
+    beforeGraphQL: [trusted.middleware()],
   });
   httpServer.on('request', app);
   return {

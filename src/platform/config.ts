@@ -57,6 +57,8 @@ export interface Config {
     bodyLimitBytes: number;
     requestTimeoutMs: number;
     trustedDocuments: 'off' | 'audit' | 'enforce';
+    /** The manifest codegen writes from the client operations. */
+    trustedDocumentsManifest: string;
     /** Hops of reverse proxies whose X-Forwarded-For is trusted for the client IP. */
     trustProxy: string;
   };
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
       bodyLimitBytes: read.integer('HTTP_BODY_LIMIT_BYTES', 100 * 1024, 1_024, 50 * 1024 * 1024),
       requestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
       trustedDocuments: read.oneOf('TRUSTED_DOCUMENTS', ['off', 'audit', 'enforce'] as const, 'off'),
+      trustedDocumentsManifest: read.string('TRUSTED_DOCUMENTS_MANIFEST') ?? 'persisted-operations.json',
       trustProxy: read.string('TRUST_PROXY') ?? 'loopback, linklocal, uniquelocal',
     },
     payments: {

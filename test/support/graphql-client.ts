@@ -12,6 +12,7 @@ export interface GraphQLResponse<TData> {
   headers: Headers;
   data: TData | null | undefined;
   errors?: ResponseError[];
+  extensions?: { cost?: { requested: number; remaining: number; limit: number; resetInSeconds: number }; [key: string]: unknown };
 }
 
 export interface RequestOptions {
@@ -44,13 +45,13 @@ export class GraphQLTestClient {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    let json: { data?: TData | null; errors?: ResponseError[] } = {};
+    let json: { data?: TData | null; errors?: ResponseError[]; extensions?: GraphQLResponse<TData>['extensions'] } = {};
     try {
       json = JSON.parse(text);
     } catch {
       json = { errors: [{ message: text, extensions: { code: `HTTP_${response.status}` } }] };
     }
-    return { status: response.status, headers: response.headers, data: json.data, errors: json.errors };
+    return { status: response.status, headers: response.headers, data: json.data, errors: json.errors, extensions: json.extensions };
   }
 }
 

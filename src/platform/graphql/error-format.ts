@@ -36,7 +36,8 @@ export function toHttpGraphQLError(error: AppError, status: number, headers?: Re
 }
 
 /** graphql-js's parser stops at `maxTokens`; the contract calls that QUERY_TOO_COMPLEX. */
-const TOKEN_LIMIT = /^Syntax Error: Document contains more than (\d+) tokens/;
+// (graphql-js 16 words it "more that"; accept both spellings.)
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/;
 
 /** True when an error is ours to explain to the client; everything else is masked. */
 export function isExpectedError(formatted: GraphQLFormattedError, error: unknown): boolean {

@@ -7,7 +7,6 @@ import {
   getOperationAST,
   GraphQLError,
   Kind,
-  NoSchemaIntrospectionCustomRule,
   parse,
   print,
   specifiedRules,
@@ -42,6 +41,8 @@ export interface GraphQLWsServerOptions {
   viewerIndependentFields: readonly string[];
   guard: OperationGuard;
   introspection: boolean;
+  /** Production: validation errors do not suggest field names ("Did you mean …"). */
+  hideSchemaDetails: boolean;
   /** The same trust as Express's `trust proxy`, for the client IP behind a load balancer. */
   trustProxy: string;
   /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
@@ -81,7 +82,7 @@ export class GraphQLWsServer {
     const trust = proxyAddr.compile(options.trustProxy.split(',').map((t) => t.trim()));
     this.validationRules = [
       ...specifiedRules,
-      ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+      ...(options.introspection ? [] : [noIntrospection]),
       ...options.guard.validationRules(),
     ];
     this.disposable = useServer<Record<string, unknown>, { state: ConnectionState }>(
@@ -167,7 +168,11 @@ export class GraphQLWsServer {
       return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
     }
     const errors = validate(this.options.schema, document, this.validationRules);
-    if (errors.length > 0) return errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    if (errors.length > 0) {
+      return errors.map((error) =>
+        withCode(this.options.hideSchemaDetails ? withoutSuggestions(error) : error, 'GRAPHQL_VALIDATION_FAILED'),
+      );
+    }
     const variables = payload.variables ?? undefined;
     const operationName = payload.operationName ?? undefined;
     try {
@@ -214,6 +219,20 @@ export class GraphQLWsServer {
     );
     return independent ? `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}` : null;
   }
+}
+
+/** As Apollo's rule: one error per introspection root field, whatever it selects inside. */
+const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(new GraphQLError('GraphQL introspection is not allowed here', { nodes: [node] }));
+    }
+  },
+});
+
+function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
+  return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, originalError: error.originalError ?? undefined, extensions: error.extensions });
 }
 
 function withCode(error: unknown, code: string): GraphQLError {
