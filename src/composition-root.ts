@@ -41,8 +41,10 @@ import { RedisKeyValueCache } from './platform/graphql/redis-key-value-cache';
 import { TrustedDocuments } from './platform/graphql/trusted-documents';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createHttpApp } from './platform/http/app';
+import type { ReadinessCheck } from './platform/http/health';
 import { JobWorker, PostgresJobQueue, type JobHandler } from './platform/jobs';
 import type { Logger } from './platform/logger';
+import { CIRCUIT_STATE_VALUES, Metrics } from './platform/metrics';
 import { createLivePubSub, type LiveChannels, type LivePubSub } from './platform/pubsub';
 import { createRedisClient } from './platform/redis';
 import { OperationGuard } from './platform/security/operation-guard';
@@ -92,10 +94,17 @@ export interface RateLimits {
 }
 
 /** Every rate limit, counted in Redis when there is one (shared by all instances), else in memory. */
-export function createRateLimits(config: Config, redis: Redis | null): RateLimits {
+export function createRateLimits(config: Config, redis: Redis | null, metrics?: Metrics): RateLimits {
   const { security } = config;
   const limit = (name: string, points: number, durationSeconds: number) =>
-    new RateLimit({ name, points, durationSeconds, redis, prefix: config.redis.prefix });
+    new RateLimit({
+      name,
+      points,
+      durationSeconds,
+      redis,
+      prefix: config.redis.prefix,
+      onReject: (limitName) => metrics?.rateLimitRejections.inc({ limit: limitName }),
+    });
   return {
     users: {
       signInFailuresByIp: limit('sign-in-ip', security.signInFailures, security.signInWindowSeconds),
@@ -110,15 +119,17 @@ export function createRateLimits(config: Config, redis: Redis | null): RateLimit
 }
 
 /** The one place modules are wired together. Builds no connections of its own. */
-export function composeApplication(
-  database: Database,
-  config: Config,
-  logger: Logger,
-  adapters: Adapters,
-  live: LiveChannels<AppLiveTopics>,
-  limits: RateLimits,
-): Application {
-  const jobs = new PostgresJobQueue(database);
+export function composeApplication(deps: {
+  database: Database;
+  config: Config;
+  logger: Logger;
+  adapters: Adapters;
+  live: LiveChannels<AppLiveTopics>;
+  limits: RateLimits;
+  metrics?: Metrics;
+}): Application {
+  const { database, config, logger, adapters, live, limits, metrics } = deps;
+  const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
   const events = new EventBus<AppEvents>(database, jobs, logger);
 
   const users = createUsersModule({ database, tokens: tokenSettings(config), limits: limits.users });
@@ -144,7 +155,7 @@ export function composeApplication(
     events.subscribe(handler);
   }
 
-  const loaders = new LoaderFactories();
+  const loaders = new LoaderFactories((loader, size) => metrics?.dataloaderBatchSize.observe({ loader }, size));
   for (const module of [users, catalog, orders, payments, notifications]) module.registerLoaders(loaders);
 
   return {
@@ -179,7 +190,11 @@ export interface RunningAdapters extends Adapters {
  * The production adapters from configuration. Without PAYMENT_PROVIDER_URL, a process that runs
  * jobs starts the bundled sandbox provider on a free loopback port, so the real HTTP adapter runs.
  */
-export async function createAdapters(config: Config, logger: Logger, options: { runsJobs: boolean }): Promise<RunningAdapters> {
+export async function createAdapters(
+  config: Config,
+  logger: Logger,
+  options: { runsJobs: boolean; metrics?: Metrics },
+): Promise<RunningAdapters> {
   const email = new NodemailerEmailSender({ smtpUrl: config.email.smtpUrl, from: config.email.from, timeoutMs: config.email.timeoutMs, logger });
   let sandbox: SandboxPaymentProvider | undefined;
   let providerUrl = config.payments.providerUrl;
@@ -196,6 +211,7 @@ export async function createAdapters(config: Config, logger: Logger, options: { 
         breakerThreshold: config.payments.breakerThreshold,
         breakerHalfOpenAfterMs: config.payments.breakerHalfOpenAfterMs,
         logger,
+        onCircuitStateChange: (state) => options.metrics?.circuitState.set({ integration: 'payment-gateway' }, CIRCUIT_STATE_VALUES[state] ?? -1),
       })
     : noPaymentProviderHere;
   return {
@@ -217,6 +233,8 @@ export interface ApiServer {
 }
 
 export interface Runtime {
+  metrics: Metrics;
+  readinessChecks: ReadinessCheck[];
   dataSource: DataSource;
   pubsub: LivePubSub<AppLiveTopics>;
   redis: Redis | null;
@@ -236,19 +254,54 @@ export async function createRuntime(options: {
   logger: Logger;
   databaseUrl: string;
   adapters: Adapters;
+  metrics?: Metrics;
 }): Promise<Runtime> {
   const { config, logger, databaseUrl } = options;
-  const { dataSource, queries } = createDataSource({ url: databaseUrl, poolSize: config.database.poolSize, entities: ormEntities, logger });
+  const metrics = options.metrics ?? new Metrics();
+  metrics.circuitState.set({ integration: 'payment-gateway' }, 0);
+  const { dataSource, queries } = createDataSource({
+    url: databaseUrl,
+    poolSize: config.database.poolSize,
+    entities: ormEntities,
+    logger,
+    onQueryDone: (statement, seconds, success) => metrics.dbQueryDuration.observe({ statement, outcome: success ? 'ok' : 'error' }, seconds),
+  });
   await dataSource.initialize();
   const database = new Database(dataSource);
-  const pubsub = createLivePubSub<AppLiveTopics>({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger });
+  metrics.onCollect(() => {
+    const pool = database.pool;
+    metrics.dbPoolConnections.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
+    metrics.dbPoolConnections.set({ state: 'idle' }, pool.idleCount);
+    metrics.dbPoolConnections.set({ state: 'waiting' }, pool.waitingCount);
+  });
+  const pubsub = createLivePubSub<AppLiveTopics>({
+    redisUrl: config.redis.url,
+    prefix: config.redis.prefix,
+    logger,
+    onMessage: (direction, topic) => metrics.pubsubMessages.inc({ direction, topic }),
+  });
   // Rate limits and the persisted-query cache: a client that fails fast when Redis is away, so
   // the limiters fall back to memory instead of waiting.
   const redis = config.redis.url ? createRedisClient(config.redis.url, 'cache', logger, { failFast: true }) : null;
-  const application = composeApplication(database, config, logger, options.adapters, pubsub.channels, createRateLimits(config, redis));
+  const application = composeApplication({
+    database,
+    config,
+    logger,
+    adapters: options.adapters,
+    live: pubsub.channels,
+    limits: createRateLimits(config, redis, metrics),
+    metrics,
+  });
+  const readinessChecks = [
+    { name: 'postgres', check: () => database.ping() },
+    { name: 'job-queue', check: () => database.sql('SELECT 1 FROM graphile_worker.jobs LIMIT 1').then(() => undefined) },
+    ...(pubsub.redis ? [{ name: 'redis', check: () => pubsub.redis!.publisher.ping().then(() => undefined) }] : []),
+  ];
   const stoppers: (() => Promise<void>)[] = [];
 
   return {
+    metrics,
+    readinessChecks,
     dataSource,
     pubsub,
     redis,
@@ -256,7 +309,7 @@ export async function createRuntime(options: {
     queries,
     application,
     startApi: async () => {
-      const api = await createApiServer(config, logger, database, application, redis);
+      const api = await createApiServer({ config, logger, application, redis, metrics, readinessChecks });
       stoppers.push(() => api.close());
       return api;
     },
@@ -269,6 +322,7 @@ export async function createRuntime(options: {
         pollIntervalMs: config.worker.pollIntervalMs,
         heartbeatMs: config.worker.heartbeatMs,
         deadAfterMs: config.worker.deadAfterMs,
+        metrics,
       });
       stoppers.push(() => worker.stop());
       return worker;
@@ -283,13 +337,15 @@ export async function createRuntime(options: {
   };
 }
 
-async function createApiServer(
-  config: Config,
-  logger: Logger,
-  database: Database,
-  application: Application,
-  redis: Redis | null,
-): Promise<ApiServer> {
+async function createApiServer(deps: {
+  config: Config;
+  logger: Logger;
+  application: Application;
+  redis: Redis | null;
+  metrics: Metrics;
+  readinessChecks: ReadinessCheck[];
+}): Promise<ApiServer> {
+  const { config, logger, application, redis, metrics } = deps;
   const schema = await buildGraphQLSchema(application.resolvers);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
@@ -305,6 +361,7 @@ async function createApiServer(
     sandbox: config.graphql.sandbox,
     hideSchemaDetails: config.isProduction,
     guard,
+    metrics,
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
@@ -324,12 +381,14 @@ async function createApiServer(
     hideSchemaDetails: config.isProduction,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
+    metrics,
   });
   const app = createHttpApp({
     logger,
     graphql: graphql.middleware,
     isShuttingDown: () => shuttingDown,
-    readinessChecks: [{ name: 'postgres', check: () => database.ping() }],
+    readinessChecks: deps.readinessChecks,
+    metrics,
     security: config.security,
     sandbox: config.graphql.sandbox,
     beforeGraphQL: [trusted.middleware()],
@@ -348,10 +407,15 @@ async function createApiServer(
         });
       }),
     close: async () => {
+      // Readiness turns 503 first, so load balancers stop sending new requests; then sockets
+      // close (spread over a moment, so clients do not all reconnect at once), and Apollo's
+      // drain plugin stops accepting connections and waits for in-flight requests.
       shuttingDown = true;
-      await ws.close();
-      // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
+      await sleep(config.shutdown.readinessDelayMs);
+      await ws.close(config.shutdown.wsCloseSpreadMs);
       await graphql.apollo.stop();
     },
   };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition-root';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
+import { Metrics } from './platform/metrics';
 
 /**
  * The API process. By default it also runs the job worker, so `npm start` is the whole backend
@@ -16,8 +17,9 @@ async function main(): Promise<void> {
     const applied = await runMigrations(database.migrationUrl, logger);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-  const adapters = await createAdapters(config, logger, { runsJobs: withWorker });
-  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters });
+  const metrics = new Metrics();
+  const adapters = await createAdapters(config, logger, { runsJobs: withWorker, metrics });
+  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics });
   if (config.admin.email && config.admin.password) {
     const { created } = await runtime.application.modules.users.service.ensureAdmin({
       email: config.admin.email,
@@ -28,11 +30,15 @@ async function main(): Promise<void> {
   }
   const api = await runtime.startApi();
   if (withWorker) await runtime.startWorker();
-  onShutdownSignal(logger, async () => {
-    await runtime.close();
-    await adapters.close();
-    await database.stop();
-  });
+  onShutdownSignal(
+    logger,
+    async () => {
+      await runtime.close();
+      await adapters.close();
+      await database.stop();
+    },
+    config.shutdown.timeoutMs,
+  );
   const url = await api.listen(config.port, config.host);
   logger.info({ url, embeddedDatabase: database.embedded, worker: withWorker }, 'storefront-graph is ready');
   if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL sandbox: ${url}\n\n`);

@@ -2,21 +2,39 @@ import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition-root';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
+import { startOperationsServer } from './platform/http/operations-server';
+import { Metrics } from './platform/metrics';
 
 /** The worker process (npm run start:worker): runs jobs and event handlers; run as many as needed. */
 async function main(): Promise<void> {
   const { config, logger } = bootstrap('storefront-graph-worker');
   const database = await resolveDatabaseTarget(config, logger);
   if (config.database.runMigrationsOnStart) await runMigrations(database.migrationUrl, logger);
-  const adapters = await createAdapters(config, logger, { runsJobs: true });
-  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters });
+  const metrics = new Metrics();
+  const adapters = await createAdapters(config, logger, { runsJobs: true, metrics });
+  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics });
   await runtime.startWorker();
-  onShutdownSignal(logger, async () => {
-    await runtime.close();
-    await adapters.close();
-    await database.stop();
+  let shuttingDown = false;
+  const operations = await startOperationsServer({
+    port: config.observability.workerMetricsPort,
+    host: config.host,
+    metrics,
+    readinessChecks: runtime.readinessChecks,
+    isShuttingDown: () => shuttingDown,
   });
-  logger.info('storefront-graph worker is ready');
+  onShutdownSignal(
+    logger,
+    async () => {
+      shuttingDown = true;
+      // The worker finishes its running jobs (or releases them at the deadline) before the pool closes.
+      await runtime.close();
+      await operations.close();
+      await adapters.close();
+      await database.stop();
+    },
+    config.shutdown.timeoutMs,
+  );
+  logger.info({ metricsUrl: operations.url }, 'storefront-graph worker is ready');
 }
 
 main().catch((error: unknown) => {

@@ -18,10 +18,15 @@ async function main(): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'development' });
   const unconnected = new Database(new DataSource({ type: 'postgres' }));
   const unused = () => Promise.reject(new Error('not used while emitting the schema'));
-  const application = composeApplication(unconnected, config, createLogger({ level: 'silent' }), {
-    gateway: { capture: unused, refund: unused },
-    email: { send: unused },
-  }, createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger: createLogger({ level: 'silent' }) }).channels, createRateLimits(config, null));
+  const logger = createLogger({ level: 'silent' });
+  const application = composeApplication({
+    database: unconnected,
+    config,
+    logger,
+    adapters: { gateway: { capture: unused, refund: unused }, email: { send: unused } },
+    live: createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger }).channels,
+    limits: createRateLimits(config, null),
+  });
   const schema = await buildGraphQLSchema(application.resolvers);
   const text = `${printSchema(lexicographicSortSchema(schema))}\n`;
   const file = path.resolve('schema.graphql');

@@ -15,15 +15,27 @@ export function bootstrap(name: string): { config: Config; logger: Logger } {
   }
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits 0 (or 1 if stopping failed). */
-export function onShutdownSignal(logger: Logger, stop: (signal: string) => Promise<void>): void {
+/**
+ * Runs `stop` once on SIGTERM or SIGINT and exits 0 when it is done; exits 1 if stopping failed.
+ * The whole shutdown is bounded by `timeoutMs`: past it the process exits anyway, so an
+ * orchestrator never has to SIGKILL it.
+ */
+export function onShutdownSignal(logger: Logger, stop: (signal: string) => Promise<void>, timeoutMs: number): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, timeoutMs }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(0);
+    }, timeoutMs);
+    deadline.unref();
     stop(signal).then(
-      () => process.exit(0),
+      () => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);

@@ -77,12 +77,27 @@ export interface Config {
     from: string;
     timeoutMs: number;
   };
+  shutdown: {
+    /** After SIGTERM, how long readiness reports 503 before connections start closing. */
+    readinessDelayMs: number;
+    /** WebSockets close at random moments within this window (1001, going away). */
+    wsCloseSpreadMs: number;
+    /** The whole shutdown is bounded by this; then the process exits regardless. */
+    timeoutMs: number;
+  };
+  observability: {
+    /** The worker's own HTTP port for /metrics, /healthz and /readyz. */
+    workerMetricsPort: number;
+    otlpEndpoint: string | undefined;
+    serviceName: string | undefined;
+    /** Fraction of GraphQL resolver spans kept (all other spans are always kept). */
+    resolverSpanSampleRatio: number;
+  };
   worker: {
     concurrency: number;
     pollIntervalMs: number;
     heartbeatMs: number;
     deadAfterMs: number;
-    shutdownTimeoutMs: number;
   };
 }
 
@@ -238,12 +253,22 @@ export function loadConfig(env: Env = process.env): Config {
       from: read.string('EMAIL_FROM') ?? 'Storefront <no-reply@storefront.local>',
       timeoutMs: read.integer('SMTP_TIMEOUT_MS', 10_000, 100, 120_000),
     },
+    shutdown: {
+      readinessDelayMs: read.integer('SHUTDOWN_READINESS_DELAY_MS', isProduction ? 5_000 : 0, 0, 120_000),
+      wsCloseSpreadMs: read.integer('SHUTDOWN_WS_CLOSE_SPREAD_MS', 1_000, 0, 60_000),
+      timeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 20_000, 100, 600_000),
+    },
+    observability: {
+      workerMetricsPort: read.integer('METRICS_PORT', 9464, 0, 65535),
+      otlpEndpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+      serviceName: read.string('OTEL_SERVICE_NAME'),
+      resolverSpanSampleRatio: Number(read.string('OTEL_RESOLVER_SAMPLE_RATIO') ?? '0.1'),
+    },
     worker: {
       concurrency: read.integer('WORKER_CONCURRENCY', 5, 1, 100),
       pollIntervalMs: read.integer('WORKER_POLL_INTERVAL_MS', 1_000, 50, 60_000),
       heartbeatMs: read.integer('WORKER_HEARTBEAT_MS', 5_000, 100, 300_000),
       deadAfterMs: read.integer('WORKER_DEAD_AFTER_MS', 30_000, 500, 3_600_000),
-      shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 20_000, 100, 600_000),
     },
   };
 

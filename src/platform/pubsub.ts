@@ -44,6 +44,7 @@ export class PubSubLiveChannels<TTopics> implements LiveChannels<TTopics> {
     private readonly engine: PubSubEngine,
     private readonly prefix: string,
     private readonly logger: Logger,
+    private readonly onMessage: (direction: 'in' | 'out', topic: string) => void = () => {},
   ) {}
 
   /** Open subscriber iterators in this process (a gauge for metrics and leak tests). */
@@ -57,6 +58,7 @@ export class PubSubLiveChannels<TTopics> implements LiveChannels<TTopics> {
 
   async publish<K extends keyof TTopics & string>(topic: K, keys: readonly string[], payload: TTopics[K]): Promise<void> {
     await Promise.all(keys.map((key) => this.engine.publish(this.channel(topic, key), payload)));
+    for (let i = 0; i < keys.length; i += 1) this.onMessage('out', topic);
   }
 
   async subscribe<K extends keyof TTopics & string>(topic: K, keys: readonly string[]): Promise<AsyncIterableIterator<TTopics[K]>> {
@@ -65,6 +67,7 @@ export class PubSubLiveChannels<TTopics> implements LiveChannels<TTopics> {
     let done = false;
     const push = (message: TTopics[K]) => {
       if (done) return;
+      this.onMessage('in', topic);
       const next = waiting.shift();
       if (next) return next({ value: message, done: false });
       if (queue.length >= MAX_QUEUED_PER_SUBSCRIBER) {
@@ -115,10 +118,15 @@ export interface LivePubSub<TTopics> {
  * ioredis reconnects and resubscribes by itself after Redis restarts; messages published while
  * it is away are not replayed (pub/sub keeps nothing).
  */
-export function createLivePubSub<TTopics>(options: { redisUrl: string | undefined; prefix: string; logger: Logger }): LivePubSub<TTopics> {
+export function createLivePubSub<TTopics>(options: {
+  redisUrl: string | undefined;
+  prefix: string;
+  logger: Logger;
+  onMessage?: (direction: 'in' | 'out', topic: string) => void;
+}): LivePubSub<TTopics> {
   const log = options.logger.child({ component: 'pubsub' });
   if (!options.redisUrl) {
-    return { channels: new PubSubLiveChannels<TTopics>(new PubSub(), options.prefix, log), redis: null, close: async () => {} };
+    return { channels: new PubSubLiveChannels<TTopics>(new PubSub(), options.prefix, log, options.onMessage), redis: null, close: async () => {} };
   }
   const connect = (role: string) => {
     const client = new Redis(options.redisUrl!, {
@@ -139,7 +147,7 @@ export function createLivePubSub<TTopics>(options: { redisUrl: string | undefine
     deserializer: (source) => liveCodec.deserialize(source.toString()),
   });
   return {
-    channels: new PubSubLiveChannels<TTopics>(engine, options.prefix, log),
+    channels: new PubSubLiveChannels<TTopics>(engine, options.prefix, log, options.onMessage),
     redis: { publisher, subscriber },
     close: async () => {
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);

@@ -45,7 +45,7 @@ export function createCatalogModule(deps: {
     ]),
     eventHandlers: [live.handler()],
     registerLoaders: (loaders) => {
-      loaders.register(CatalogLoaders, () => new CatalogLoaders(service));
+      loaders.register(CatalogLoaders, (_viewer, observe) => new CatalogLoaders(service, observe));
       loaders.register(StockLiveUpdates, () => live);
     },
   };

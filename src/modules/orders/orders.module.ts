@@ -41,7 +41,7 @@ export function createOrdersModule(deps: {
     ]),
     eventHandlers: live.handlers(),
     registerLoaders: (loaders) => {
-      loaders.register(OrderLoaders, () => new OrderLoaders(service));
+      loaders.register(OrderLoaders, (_viewer, observe) => new OrderLoaders(service, observe));
       loaders.register(OrderLiveUpdates, () => live);
     },
   };

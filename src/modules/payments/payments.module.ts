@@ -34,6 +34,6 @@ export function createPaymentsModule(deps: {
     service,
     resolvers: new Map<ResolverClass, object>([[OrderPaymentResolver, new OrderPaymentResolver()]]),
     eventHandlers: [capturePaymentOnOrderPlaced(service, deps.jobMaxAttempts), refundPaymentOnOrderCancelled(service, deps.jobMaxAttempts)],
-    registerLoaders: (loaders) => loaders.register(PaymentLoaders, () => new PaymentLoaders(service)),
+    registerLoaders: (loaders) => loaders.register(PaymentLoaders, (_viewer, observe) => new PaymentLoaders(service, observe)),
   };
 }

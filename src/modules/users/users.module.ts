@@ -35,6 +35,6 @@ export function createUsersModule(deps: { database: Database; tokens: TokenSetti
   return {
     service,
     resolvers: new Map<ResolverClass, object>([[UserResolver, new UserResolver(service)]]),
-    registerLoaders: (loaders) => loaders.register(UserLoaders, () => new UserLoaders(service)),
+    registerLoaders: (loaders) => loaders.register(UserLoaders, (_viewer, observe) => new UserLoaders(service, observe)),
   };
 }

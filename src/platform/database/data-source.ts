@@ -1,5 +1,5 @@
 import { Logger as GraphileLogger, runMigrations as runJobQueueMigrations } from 'graphile-worker';
-import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type AfterQueryEvent, type EntitySchema, type EntitySubscriberInterface, type MixedList } from 'typeorm';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { QueryObserver } from './query-logger';
@@ -13,17 +13,27 @@ export interface DataSourceOptions {
   entities: EntityList;
   logger: Logger;
   applicationName?: string;
+  /** Told every statement's duration (for the query-latency histogram). */
+  onQueryDone?: (statement: string, seconds: number, success: boolean) => void;
 }
 
 /** The schema is owned by `migrations/`; TypeORM never synchronises it. */
 export function createDataSource(options: DataSourceOptions): { dataSource: DataSource; queries: QueryObserver } {
   const queries = new QueryObserver(options.logger.child({ component: 'sql' }));
+  const onQueryDone = options.onQueryDone;
+  // TypeORM builds subscribers from classes, so the callback is captured in a class made here.
+  class QueryTiming implements EntitySubscriberInterface {
+    afterQuery(event: AfterQueryEvent<unknown>): void {
+      if (event.executionTime !== undefined) onQueryDone?.(statementKind(event.query), event.executionTime / 1000, event.success);
+    }
+  }
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
     entities: options.entities,
     migrations,
     migrationsTableName: 'schema_migrations',
+    subscribers: onQueryDone ? [QueryTiming] : [],
     synchronize: false,
     migrationsRun: false,
     logger: queries,
@@ -59,6 +69,12 @@ export async function runMigrations(url: string, logger: Logger): Promise<string
   }
   await runJobQueueMigrations({ connectionString: url, logger: silentJobQueueLogger });
   return applied;
+}
+
+/** The statement's leading keyword (SELECT, INSERT…): a label with few values. */
+function statementKind(sql: string): string {
+  const keyword = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
+  return ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'START', 'COMMIT', 'ROLLBACK'].includes(keyword) ? keyword : 'OTHER';
 }
 
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */

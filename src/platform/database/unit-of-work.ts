@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -20,6 +21,11 @@ export class Database implements UnitOfWork {
 
   get manager(): EntityManager {
     return this.ambient.getStore() ?? this.dataSource.manager;
+  }
+
+  /** node-postgres's pool under TypeORM, for its connection counts. */
+  get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   get inTransaction(): boolean {

@@ -2,11 +2,27 @@ import type { Viewer } from '../viewer';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LoaderClass<T> = abstract new (...args: any[]) => T;
-export type LoaderFactory<T> = (viewer: Viewer) => T;
+/** Told the size of every DataLoader batch (for the batch-size histogram). */
+export type BatchObserver = (loader: string, size: number) => void;
+export type LoaderFactory<T> = (viewer: Viewer, observeBatch: BatchObserver) => T;
+
+/** Wraps a DataLoader batch function so each batch's size is observed under `name`. */
+export function observedBatch<K, V>(
+  name: string,
+  observe: BatchObserver,
+  batch: (keys: readonly K[]) => Promise<V[]>,
+): (keys: readonly K[]) => Promise<V[]> {
+  return (keys) => {
+    observe(name, keys.length);
+    return batch(keys);
+  };
+}
 
 /** The per-request loader sets a module offers: its class as the key, a factory as the value. */
 export class LoaderFactories {
   private readonly factories = new Map<LoaderClass<unknown>, LoaderFactory<unknown>>();
+
+  constructor(private readonly observeBatch: BatchObserver = () => {}) {}
 
   register<T>(key: LoaderClass<T>, factory: LoaderFactory<T>): this {
     this.factories.set(key, factory);
@@ -14,7 +30,7 @@ export class LoaderFactories {
   }
 
   forRequest(viewer: Viewer): LoaderRegistry {
-    return new LoaderRegistry(this.factories, viewer);
+    return new LoaderRegistry(this.factories, viewer, this.observeBatch);
   }
 }
 
@@ -28,6 +44,7 @@ export class LoaderRegistry {
   constructor(
     private readonly factories: ReadonlyMap<LoaderClass<unknown>, LoaderFactory<unknown>>,
     private readonly viewer: Viewer,
+    private readonly observeBatch: BatchObserver,
   ) {}
 
   get<T>(key: LoaderClass<T>): T {
@@ -35,7 +52,7 @@ export class LoaderRegistry {
     if (instance === undefined) {
       const factory = this.factories.get(key);
       if (!factory) throw new Error(`No loaders registered for ${key.name}`);
-      instance = factory(this.viewer) as T;
+      instance = factory(this.viewer, this.observeBatch) as T;
       this.instances.set(key, instance);
     }
     return instance;

@@ -2,14 +2,16 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { isExpectedError } from './error-format';
 import type { GraphQLContext } from './context';
 import type { RequestLog } from '../http/request-context';
+import { operationLabel, type Metrics } from '../metrics';
 
 /**
  * Records what the access log line needs (operation name and outcome) and logs every unexpected
  * error in full with the request id, since the client only sees a masked message.
  */
-export function loggingPlugin(): ApolloServerPlugin<GraphQLContext & { requestLog?: RequestLog }> {
+export function loggingPlugin(metrics?: Metrics): ApolloServerPlugin<GraphQLContext & { requestLog?: RequestLog }> {
   return {
     async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
       return {
         async didResolveOperation({ operationName, operation }) {
           if (contextValue.requestLog) {
@@ -24,9 +26,19 @@ export function loggingPlugin(): ApolloServerPlugin<GraphQLContext & { requestLo
             }
           }
         },
-        async willSendResponse({ response }) {
-          if (!contextValue.requestLog) return;
+        async willSendResponse({ response, operation, operationName }) {
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          if (metrics) {
+            const labels = {
+              operation: operationLabel(operationName),
+              type: operation?.operation ?? 'unknown',
+              outcome: errors?.length ? 'error' : 'success',
+            };
+            metrics.graphqlOperations.inc({ ...labels, transport: 'http' });
+            metrics.graphqlDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+            for (const error of errors ?? []) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
+          }
+          if (!contextValue.requestLog) return;
           contextValue.requestLog.outcome = errors?.length ? 'error' : 'success';
           contextValue.requestLog.errorCodes = errors?.map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
         },

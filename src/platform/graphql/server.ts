@@ -32,6 +32,7 @@ export interface GraphQLServerOptions {
   guard: OperationGuard;
   /** A KeyValueCache for automatic persisted queries (Redis when present); Apollo's in-memory LRU otherwise. */
   persistedQueriesCache?: import('@apollo/utils.keyvaluecache').KeyValueCache<string>;
+  metrics?: import('../metrics').Metrics;
   plugins?: ApolloServerPlugin<GraphQLContext>[];
 }
 
@@ -78,7 +79,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
-      loggingPlugin(),
+      loggingPlugin(options.metrics),
       securityPlugin(options.guard) as ApolloServerPlugin<HttpGraphQLContext>,
       ...((options.plugins ?? []) as ApolloServerPlugin<HttpGraphQLContext>[]),
     ],

@@ -21,6 +21,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { operationLabel, type Metrics } from '../metrics';
 import type { OperationGuard } from '../security/operation-guard';
 import type { Viewer } from '../viewer';
 import type { GraphQLContext } from './context';
@@ -47,6 +48,7 @@ export interface GraphQLWsServerOptions {
   trustProxy: string;
   /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
   admitDocument?: (query: string, extensions: Record<string, unknown> | undefined) => GraphQLError | undefined;
+  metrics?: Metrics;
 }
 
 interface ConnectionState {
@@ -68,7 +70,6 @@ export const FORBIDDEN_CLOSE_CODE = 4403;
  */
 export class GraphQLWsServer {
   private readonly wss: WebSocketServer;
-  private readonly disposable: { dispose(): Promise<void> | void };
   private readonly connections = new Map<object, ConnectionState>();
   private activeOperations = 0;
   /** Per event payload, the shared result of each viewer-independent operation. */
@@ -85,7 +86,11 @@ export class GraphQLWsServer {
       ...(options.introspection ? [] : [noIntrospection]),
       ...options.guard.validationRules(),
     ];
-    this.disposable = useServer<Record<string, unknown>, { state: ConnectionState }>(
+    options.metrics?.onCollect(() => {
+      options.metrics!.wsConnections.set(this.connections.size);
+      options.metrics!.activeSubscriptions.set(this.activeOperations);
+    });
+    useServer<Record<string, unknown>, { state: ConnectionState }>(
       {
         schema: options.schema,
         connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
@@ -128,7 +133,11 @@ export class GraphQLWsServer {
           return this.admit(payload, context);
         },
         subscribe: (args) => this.subscribe(args),
-        onError: (_ctx, _id, _payload, errors) => errors.map(formatGraphQLError),
+        onError: (_ctx, _id, payload, errors) => {
+          const formatted = errors.map(formatGraphQLError);
+          this.recordOperation(payload.operationName, 'error', formatted);
+          return formatted;
+        },
         onNext: (_ctx, _id, _payload, _args, result) =>
           result.errors ? { ...result, errors: result.errors.map(formatGraphQLError) } : undefined,
       },
@@ -146,15 +155,32 @@ export class GraphQLWsServer {
     return this.activeOperations;
   }
 
-  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
-  async close(): Promise<void> {
-    await this.disposable.dispose();
+  /**
+   * Stops accepting sockets, then closes each open one with 1001 (going away) at a random moment
+   * within `spreadMs`, so clients do not all reconnect to the remaining instances at once.
+   */
+  async close(spreadMs = 0): Promise<void> {
+    // Stops accepting upgrades; the callback runs once every tracked socket has closed.
+    const allClosed = new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await Promise.all(
+      [...this.wss.clients].map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            setTimeout(() => {
+              socket.close(1001, 'Server shutting down');
+              resolve();
+            }, Math.random() * spreadMs);
+          }),
+      ),
+    );
+    // A client that never answers the close handshake is cut off.
+    const cutOff = setTimeout(() => {
+      for (const socket of this.wss.clients) socket.terminate();
+    }, 2_000);
+    await allClosed;
+    clearTimeout(cutOff);
   }
 
-  /**
-   * The same gate as HTTP: trusted documents, the token limit while parsing, validation with the
-   * shape limits, then the cost ceiling and the caller's budget. Errors go back on this operation.
-   */
   private async admit(
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null; extensions?: Record<string, unknown> | null },
     context: GraphQLContext,
@@ -182,7 +208,15 @@ export class GraphQLWsServer {
       if (error instanceof AppError) return [new GraphQLError(error.message, { originalError: error })];
       throw error;
     }
+    this.recordOperation(operationName, 'success', [], getOperationAST(document, operationName)?.operation);
     return { schema: this.options.schema, document, variableValues: variables, operationName, contextValue: context };
+  }
+
+  private recordOperation(name: string | null | undefined, outcome: string, errors: { extensions?: Record<string, unknown> }[], type = 'unknown'): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    metrics.graphqlOperations.inc({ operation: operationLabel(name), type, transport: 'ws', outcome });
+    for (const error of errors) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
   }
 
   private async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {

@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import helmet from 'helmet';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import { readinessHandler, type ReadinessCheck } from './health';
 import { requestContext } from './request-context';
 
@@ -16,6 +17,7 @@ export interface HttpAppOptions {
   sandbox: boolean;
   /** Runs before GraphQL, after body parsing (e.g. the trusted-documents check). */
   beforeGraphQL?: RequestHandler[];
+  metrics?: Metrics;
 }
 
 export function createHttpApp(options: HttpAppOptions): Express {
@@ -28,8 +30,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', readinessHandler(options.readinessChecks, options.isShuttingDown));
+  if (options.metrics) app.get('/metrics', metricsHandler(options.metrics));
 
-  app.use(requestContext(options.logger));
+  app.use(requestContext(options.logger, options.metrics));
   app.use(
     helmet({
       contentSecurityPolicy: options.sandbox
@@ -54,6 +57,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use('/graphql', express.json({ limit: options.security.bodyLimitBytes }), ...(options.beforeGraphQL ?? []), options.graphql);
   app.use(graphQLShapedErrors(options.logger));
   return app;
+}
+
+export function metricsHandler(metrics: Metrics): RequestHandler {
+  return (_req, res, next) => {
+    metrics.render().then(({ contentType, body }) => res.type(contentType).send(body), next);
+  };
 }
 
 /** Body-parser and other HTTP-level failures answer in the GraphQL error shape, never as HTML. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 
 /** Filled while a request is served; written as one access log line when it finishes. */
 export interface RequestLog {
@@ -25,7 +26,9 @@ export function requestLogOf(res: Response): RequestLog {
  * Gives each request an id (the caller's `x-request-id` when it is safe to echo), returns it in
  * the response header, and logs one line per request when the response is done.
  */
-export function requestContext(logger: Logger) {
+const KNOWN_PATHS = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+
+export function requestContext(logger: Logger, metrics?: Metrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -35,11 +38,15 @@ export function requestContext(logger: Logger) {
     const started = process.hrtime.bigint();
     res.on('close', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const path = req.originalUrl.split('?')[0] ?? '';
+      const labels = { method: req.method, path: KNOWN_PATHS.has(path) ? path : 'other', status: String(res.statusCode) };
+      metrics?.httpRequests.inc(labels);
+      metrics?.httpDuration.observe(labels, durationMs / 1000);
       logger.info(
         {
           requestId,
           method: req.method,
-          path: req.originalUrl.split('?')[0],
+          path,
           status: res.statusCode,
           durationMs: Math.round(durationMs * 10) / 10,
           operationName: log.operationName,

@@ -33,7 +33,10 @@ export interface JobQueue {
  * exists exactly when the data change that asked for it commits: the transactional outbox.
  */
 export class PostgresJobQueue implements JobQueue {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly onEnqueued: (task: string) => void = () => {},
+  ) {}
 
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void> {
     return this.enqueueTask(name, payload, options);
@@ -44,5 +47,6 @@ export class PostgresJobQueue implements JobQueue {
       `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6)`,
       [task, JSON.stringify(payload ?? {}), options.queueName ?? null, options.runAt ?? null, options.maxAttempts ?? null, options.jobKey ?? null],
     );
+    this.onEnqueued(task);
   }
 }

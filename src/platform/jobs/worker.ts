@@ -10,6 +10,7 @@ import {
   type WorkerUtils,
 } from 'graphile-worker';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 
 export interface RunningJob {
   id: string;
@@ -33,6 +34,7 @@ export interface JobWorkerOptions {
   heartbeatMs: number;
   /** A worker silent this long is dead: its locked jobs are released for others to run. */
   deadAfterMs: number;
+  metrics?: Metrics;
 }
 
 /**
@@ -61,12 +63,16 @@ export class JobWorker {
 
     const pending: string[] = [];
     events.on('worker:create', ({ worker }) => pending.push(worker.workerId));
-    events.on('job:error', ({ job, error }) =>
-      log.warn({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, err: error }, 'job failed; will retry'),
-    );
-    events.on('job:failed', ({ job, error }) =>
-      log.error({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job dead-lettered'),
-    );
+    const metrics = options.metrics;
+    events.on('job:success', ({ job }) => metrics?.jobsCompleted.inc({ task: job.task_identifier }));
+    events.on('job:error', ({ job, error }) => {
+      log.warn({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, err: error }, 'job failed; will retry');
+      metrics?.jobsFailed.inc({ task: job.task_identifier });
+    });
+    events.on('job:failed', ({ job, error }) => {
+      log.error({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job dead-lettered');
+      metrics?.jobsDeadLettered.inc({ task: job.task_identifier });
+    });
 
     const runner = await run({
       connectionString: options.connectionString,
@@ -91,6 +97,15 @@ export class JobWorker {
       ),
     ];
     for (const timer of worker.timers) timer.unref();
+    metrics?.onCollect(async () => {
+      const { rows } = await utils.withPgClient((client) =>
+        client.query<{ lag: number | null }>(
+          `SELECT extract(epoch FROM now() - min(run_at))::float8 AS lag FROM graphile_worker.jobs
+            WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts`,
+        ),
+      );
+      metrics.jobQueueLag.set(rows[0]?.lag ?? 0);
+    });
     log.info({ concurrency: options.concurrency, tasks: Object.keys(taskList).length }, 'job worker started');
     return worker;
   }

@@ -17,7 +17,17 @@ export interface LimitState {
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(options: { name: string; points: number; durationSeconds: number; redis: Redis | null; prefix: string }) {
+  private readonly onReject: () => void;
+
+  constructor(options: {
+    name: string;
+    points: number;
+    durationSeconds: number;
+    redis: Redis | null;
+    prefix: string;
+    onReject?: (name: string) => void;
+  }) {
+    this.onReject = () => options.onReject?.(options.name);
     const base = { keyPrefix: `${options.prefix}rl:${options.name}`, points: options.points, duration: options.durationSeconds };
     this.limiter = options.redis
       ? new RateLimiterRedis({ ...base, storeClient: options.redis, insuranceLimiter: new RateLimiterMemory(base) })
@@ -33,7 +43,10 @@ export class RateLimit {
     try {
       return this.state(await this.limiter.consume(key, points), true);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return this.state(rejection, false);
+      if (rejection instanceof RateLimiterRes) {
+        this.onReject();
+        return this.state(rejection, false);
+      }
       throw rejection;
     }
   }
@@ -43,6 +56,14 @@ export class RateLimit {
     const current = await this.limiter.get(key);
     if (!current) return { allowed: true, remaining: this.points, retryAfterSeconds: 0, resetInSeconds: 0 };
     return this.state(current, current.consumedPoints < this.points);
+  }
+
+  /** Like peek, but an exhausted key counts as a rejection (the caller refuses the request). */
+  async check(key: string): Promise<LimitState> {
+    const state = await this.peek(key);
+    const exhausted = !state.allowed || state.remaining === 0;
+    if (exhausted) this.onReject();
+    return { ...state, allowed: !exhausted, retryAfterSeconds: exhausted ? state.resetInSeconds : 0 };
   }
 
   async reset(key: string): Promise<void> {

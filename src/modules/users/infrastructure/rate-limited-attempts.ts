@@ -7,8 +7,8 @@ export class RateLimitedAttempts implements AttemptLimits {
   constructor(private readonly limits: { signInFailuresByIp: RateLimit; signInFailuresByEmail: RateLimit; signUpsByIp: RateLimit }) {}
 
   async assertSignInAllowed(clientIp: string, email: string): Promise<void> {
-    const states = await Promise.all([this.limits.signInFailuresByIp.peek(clientIp), this.limits.signInFailuresByEmail.peek(email)]);
-    const blocked = states.filter((s) => !s.allowed || s.remaining === 0);
+    const states = await Promise.all([this.limits.signInFailuresByIp.check(clientIp), this.limits.signInFailuresByEmail.check(email)]);
+    const blocked = states.filter((s) => !s.allowed);
     if (blocked.length > 0) {
       const retryAfter = Math.max(...blocked.map((s) => s.resetInSeconds));
       throw new RateLimitedError(retryAfter, `Too many failed sign-ins; try again in ${retryAfter} s`);
