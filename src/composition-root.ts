@@ -177,6 +177,7 @@ export function composeApplication(deps: {
 /** For processes that never call the provider (an API-only process without PAYMENT_PROVIDER_URL). */
 const noPaymentProviderHere: PaymentGateway = {
   capture: () => Promise.reject(new PaymentProviderUnavailableError('no payment provider is configured in this process')),
+  findCapture: () => Promise.reject(new PaymentProviderUnavailableError('no payment provider is configured in this process')),
   refund: () => Promise.reject(new PaymentProviderUnavailableError('no payment provider is configured in this process')),
 };
 

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     database: unconnected,
     config,
     logger,
-    adapters: { gateway: { capture: unused, refund: unused }, email: { send: unused } },
+    adapters: { gateway: { capture: unused, refund: unused, findCapture: unused }, email: { send: unused } },
     live: createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger }).channels,
     limits: createRateLimits(config, null),
   });

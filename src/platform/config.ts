@@ -272,6 +272,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
 
+  if (isProduction && config.database.url === undefined) {
+    read.problems.push('DATABASE_URL is required in production (the embedded PostgreSQL is for development)');
+  }
   if (isProduction && config.payments.providerUrl === undefined) {
     read.problems.push('PAYMENT_PROVIDER_URL is required in production (the sandbox provider never charges anyone)');
   }

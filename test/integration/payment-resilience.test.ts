@@ -41,7 +41,9 @@ describe('a provider that is down', () => {
       env: {
         PAYMENT_MAX_RETRIES: '2',
         PAYMENT_BREAKER_THRESHOLD: '4',
-        PAYMENT_BREAKER_HALF_OPEN_MS: '600000',
+        // Long enough to stay open through all three attempts (the third starts ~10 s in,
+        // ~7.4 s after the circuit opened); short enough for the retry below to get through.
+        PAYMENT_BREAKER_HALF_OPEN_MS: '10000',
         PAYMENT_JOB_MAX_ATTEMPTS: '3',
       },
     });
@@ -78,11 +80,13 @@ describe('a provider that is down', () => {
 
     test.paymentProvider.setBehaviour({ mode: 'healthy' });
     expect(await failedJobs.retry([captureJob.id])).toEqual([captureJob.id]);
-    // graphile-worker deletes a job when it completes.
+    // The retried job asks the provider whether it was charged after all; while the circuit is
+    // still open that fails fast and retries, then it gets through. graphile-worker deletes a
+    // job when it completes.
     await eventually(
       async () => (await test.app.dataSource.query('SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE id = $1', [captureJob.id]))[0].n,
       (n) => n === 0,
-      { what: 'the retried job to complete' },
+      { what: 'the retried job to complete', timeoutMs: 25_000 },
     );
     expect(await failedJobs.list()).toEqual([]);
     // The order had already failed and released its stock: the retry charges nothing and releases nothing twice.
@@ -90,4 +94,46 @@ describe('a provider that is down', () => {
     expect((await readOrder(test, customer, order.id)).status).toBe('PAYMENT_FAILED');
     expect(await stockOf(test, product.id)).toBe(5);
   }, 60_000);
+});
+
+describe('a capture that completes after we gave up', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({
+      worker: true,
+      env: { PAYMENT_TIMEOUT_MS: '300', PAYMENT_MAX_RETRIES: '0', PAYMENT_JOB_MAX_ATTEMPTS: '1' },
+    });
+  });
+  afterAll(() => test.stop());
+
+  it('when the only attempt times out but the provider charged anyway, then retrying the dead letter refunds the charge', async () => {
+    const admin = await createAdmin(test);
+    const customer = await signUpCustomer(test);
+    const product = await createProduct(test, admin, { stock: 5 });
+    test.paymentProvider.setBehaviour({ mode: 'slow', delayMs: 1_000, times: 1 });
+
+    const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+    await orderReaches(test, customer, order.id, 'PAYMENT_FAILED');
+    expect(await stockOf(test, product.id)).toBe(5);
+    // The provider finishes the capture after our timeout: the customer has been charged.
+    await eventually(async () => test.paymentProvider.capturesFor(order.id).length, (n) => n === 1, { what: 'the late capture' });
+
+    const failedJobs = new FailedJobs(test.app.dataSource);
+    const [job] = await eventually(
+      () => failedJobs.list(),
+      (jobs) => jobs.some((j) => j.task === 'event:payments.capture-on-order-placed'),
+      { what: 'the dead-lettered capture' },
+    );
+    await failedJobs.retry([job!.id]);
+
+    const refunded = await eventually(
+      () => readOrder(test, customer, order.id),
+      (o) => o.payment?.status === 'REFUNDED',
+      { what: 'the stray capture to be refunded' },
+    );
+    expect(refunded.status).toBe('PAYMENT_FAILED');
+    expect(test.paymentProvider.refundsFor(order.id)).toHaveLength(1);
+    expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(1);
+    expect(await stockOf(test, product.id)).toBe(5);
+  }, 30_000);
 });

@@ -86,12 +86,19 @@ export class HttpPaymentGateway implements PaymentGateway {
     return { captureId: String(body.id) };
   }
 
+  async findCapture(orderId: string): Promise<{ captureId: string } | null> {
+    const body = await this.call(`/v1/captures?orderId=${encodeURIComponent(orderId)}`, null, null);
+    const captures = (body.data ?? []) as { id: string }[];
+    return captures[0] ? { captureId: String(captures[0].id) } : null;
+  }
+
   async refund(orderId: string, captureId: string, amount: number, currency: string, idempotencyKey: string, hooks?: GatewayCallHooks) {
     const body = await this.call('/v1/refunds', { orderId, captureId, amount, currency }, idempotencyKey, hooks);
     return { refundId: String(body.id) };
   }
 
-  private async call(path: string, payload: object, idempotencyKey: string, hooks?: GatewayCallHooks): Promise<Record<string, unknown>> {
+  /** A POST with an idempotency key, or a GET (`payload` null), through the resilience policy. */
+  private async call(path: string, payload: object | null, idempotencyKey: string | null, hooks?: GatewayCallHooks): Promise<Record<string, unknown>> {
     try {
       return await this.policy.execute(async ({ signal }) => {
         await hooks?.onAttempt?.();
@@ -109,15 +116,20 @@ export class HttpPaymentGateway implements PaymentGateway {
     }
   }
 
-  private async post(path: string, payload: object, idempotencyKey: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  private async post(path: string, payload: object | null, idempotencyKey: string | null, signal: AbortSignal): Promise<Record<string, unknown>> {
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.options.baseUrl), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(payload),
-        signal,
-      });
+      response = await fetch(
+        new URL(path, this.options.baseUrl),
+        payload === null
+          ? { method: 'GET', signal }
+          : {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey ?? '' },
+              body: JSON.stringify(payload),
+              signal,
+            },
+      );
     } catch (error) {
       if (signal.aborted) throw error;
       throw new TransientProviderError(`payment provider unreachable: ${error instanceof Error ? error.message : String(error)}`);

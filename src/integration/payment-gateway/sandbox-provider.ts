@@ -83,6 +83,10 @@ export class SandboxPaymentProvider {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     if (req.method === 'GET' && req.url === '/v1/charges') return send(res, 200, { calls: this.calls, charges: this.charges });
+    if (req.method === 'GET' && req.url?.startsWith('/v1/captures?')) {
+      const orderId = new URL(req.url, 'http://sandbox').searchParams.get('orderId');
+      return send(res, 200, { data: this.charges.filter((c) => c.kind === 'capture' && c.orderId === orderId) });
+    }
     if (req.method === 'POST' && req.url === '/sandbox/behaviour') {
       this.setBehaviour(JSON.parse(raw) as SandboxBehaviour);
       return send(res, 200, this.behaviour);

@@ -33,7 +33,7 @@ export function createPaymentsModule(deps: {
   return {
     service,
     resolvers: new Map<ResolverClass, object>([[OrderPaymentResolver, new OrderPaymentResolver()]]),
-    eventHandlers: [capturePaymentOnOrderPlaced(service, deps.jobMaxAttempts), refundPaymentOnOrderCancelled(service, deps.jobMaxAttempts)],
+    eventHandlers: [capturePaymentOnOrderPlaced(service, deps.jobMaxAttempts), refundPaymentOnOrderCancelled(service)],
     registerLoaders: (loaders) => loaders.register(PaymentLoaders, (_viewer, observe) => new PaymentLoaders(service, observe)),
   };
 }

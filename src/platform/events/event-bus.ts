@@ -39,6 +39,10 @@ export interface EventHandler<TEvents, K extends keyof TEvents & string = keyof 
    * handlers whose effects must keep the events' order (e.g. live updates of one order).
    */
   queueName?(payload: TEvents[K]): string;
+  /** Lower runs first (graphile-worker's priority); 0 by default. */
+  priority?: number;
+  /** A filter at publish time: events it refuses enqueue no job for this handler. */
+  accepts?(payload: TEvents[K]): boolean;
   handle(payload: TEvents[K], context: HandlerContext): Promise<void>;
 }
 
@@ -77,9 +81,11 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
     }
     const envelope: EventEnvelope = { eventId: randomUUID(), type, occurredAt: new Date().toISOString(), payload };
     for (const handler of this.handlers.get(type) ?? []) {
+      if (handler.accepts && !handler.accepts(payload)) continue;
       await this.jobs.enqueueTask(eventTaskName(handler.name), envelope, {
         maxAttempts: handler.maxAttempts,
         queueName: handler.queueName?.(payload),
+        priority: handler.priority,
       });
     }
     this.logger.debug({ event: type, eventId: envelope.eventId }, 'event published');

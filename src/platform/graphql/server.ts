@@ -73,6 +73,8 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     formatError,
     // Clients send one operation per request; arrays of operations are refused.
     allowBatchedHttpRequests: false,
+    // Shutdown is ours (readiness first, spread socket closes); Apollo must not stop on signals.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),

@@ -20,6 +20,8 @@ export interface EnqueueOptions {
   runAt?: Date;
   /** Jobs in one named queue run one at a time, in order. */
   queueName?: string;
+  /** Lower runs first; 0 by default. */
+  priority?: number;
 }
 
 export interface JobQueue {
@@ -44,8 +46,16 @@ export class PostgresJobQueue implements JobQueue {
 
   async enqueueTask(task: string, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
     await this.database.manager.query(
-      `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6)`,
-      [task, JSON.stringify(payload ?? {}), options.queueName ?? null, options.runAt ?? null, options.maxAttempts ?? null, options.jobKey ?? null],
+      `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6, priority => $7)`,
+      [
+        task,
+        JSON.stringify(payload ?? {}),
+        options.queueName ?? null,
+        options.runAt ?? null,
+        options.maxAttempts ?? null,
+        options.jobKey ?? null,
+        options.priority ?? null,
+      ],
     );
     this.onEnqueued(task);
   }

@@ -10,6 +10,11 @@ export interface GatewayCallHooks {
 
 export interface PaymentGateway {
   capture(orderId: string, amount: number, currency: string, idempotencyKey: string, hooks?: GatewayCallHooks): Promise<{ captureId: string }>;
+  /**
+   * The capture the provider holds for an order, if any: how we find out whether a call that
+   * timed out (or a worker that died mid-call) charged the customer after all.
+   */
+  findCapture(orderId: string): Promise<{ captureId: string } | null>;
   refund(
     orderId: string,
     captureId: string,

@@ -34,10 +34,20 @@ export class PaymentService {
   /** OrderPlaced → capture → the order is PAID, or PAYMENT_FAILED on a decline or when retries run out. */
   async captureForOrder(event: OrderEvents['OrderPlaced'], context: HandlerContext): Promise<void> {
     const payment = await this.payments.ensureForOrder(event.orderId, event.total);
+    if (payment.status === 'FAILED') {
+      await this.refundCaptureFoundAfterGivingUp(payment);
+      return;
+    }
     if (payment.status !== 'PENDING') return;
     const [order] = await this.orders.findByIds([event.orderId]);
     if (order?.status !== 'PENDING') {
-      // Cancelled before we charged anything: nothing to capture, ever.
+      // The order was cancelled first. If an earlier attempt reached the provider it may have
+      // charged: ask before concluding it did not (a capture found is refunded by the refund job).
+      const found = payment.attempts > 0 ? await this.gateway.findCapture(event.orderId) : null;
+      if (found) {
+        await this.settleCaptured(payment, event, found.captureId);
+        return;
+      }
       await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: `order was ${order?.status ?? 'missing'} before capture` });
       return;
     }
@@ -61,16 +71,53 @@ export class PaymentService {
       throw error;
     }
 
+    await this.settleCaptured(payment, event, captureId);
+  }
+
+  private async settleCaptured(payment: Payment, event: OrderEvents['OrderPlaced'], captureId: string): Promise<void> {
     await this.unitOfWork.transaction(async () => {
       const captured = await this.payments.transition(payment.id, 'PENDING', 'CAPTURED', { providerCaptureId: captureId, lastError: null });
       if (!captured) return;
-      // If the order was cancelled while we captured, it stays cancelled and the refund
-      // handler (waiting for this capture) returns the money.
+      // If the order was cancelled meanwhile, it stays cancelled and the refund handler
+      // (waiting for this capture) returns the money.
       await this.orders.markPaid(event.orderId);
       await this.events.publish('PaymentCaptured', {
         paymentId: payment.id,
         orderId: event.orderId,
         amount: event.total,
+        at: new Date().toISOString(),
+      });
+    });
+  }
+
+  /**
+   * A payment given up after the provider kept timing out may have been captured all the same
+   * (the provider finished after we stopped waiting). When its job runs again, e.g. retried
+   * from the dead letters, the provider is asked; a capture found is refunded, never kept.
+   */
+  private async refundCaptureFoundAfterGivingUp(payment: Payment): Promise<void> {
+    if (payment.attempts === 0) return;
+    const found = await this.gateway.findCapture(payment.orderId);
+    if (!found) return;
+    const { refundId } = await this.gateway.refund(
+      payment.orderId,
+      found.captureId,
+      payment.amount.amount,
+      payment.amount.currency,
+      refundKey(payment.orderId),
+      { onAttempt: () => this.payments.countAttempt(payment.id) },
+    );
+    await this.unitOfWork.transaction(async () => {
+      const refunded = await this.payments.transition(payment.id, 'FAILED', 'REFUNDED', {
+        providerCaptureId: found.captureId,
+        providerRefundId: refundId,
+        lastError: 'captured by the provider after the payment was given up; refunded',
+      });
+      if (!refunded) return;
+      await this.events.publish('PaymentRefunded', {
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        amount: payment.amount,
         at: new Date().toISOString(),
       });
     });

@@ -6,7 +6,8 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   PENDING: ['CAPTURED', 'FAILED'],
   CAPTURED: ['REFUNDED'],
-  FAILED: [],
+  // A payment given up after timeouts may turn out captured after all; it is then refunded.
+  FAILED: ['REFUNDED'],
   REFUNDED: [],
 };
 

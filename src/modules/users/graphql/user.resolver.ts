@@ -29,7 +29,7 @@ export class UserResolver {
     description: 'Visible to the user themself and to admins; null for anyone else.',
   })
   email(@Root() user: UserType, @Ctx() ctx: GraphQLContext): string | null {
-    return this.users.visibleEmail(ctx.viewer, user.user);
+    return this.users.visibleEmail(user.seenBy ?? ctx.viewer, user.user);
   }
 }
 
@@ -37,5 +37,6 @@ function toPayload(session: Session): AuthPayloadType {
   const payload = new AuthPayloadType();
   payload.token = session.token;
   payload.user = UserType.from(session.user);
+  payload.user.seenBy = { id: session.user.id, role: session.user.role, expiresAt: Math.floor(session.expiresAt.getTime() / 1000) };
   return payload;
 }

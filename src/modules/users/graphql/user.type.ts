@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { AuthenticatedViewer } from '../../../platform/viewer';
 import type { User } from '../domain/user';
 
 export enum RoleEnum {
@@ -23,6 +24,12 @@ export class UserType {
 
   /** Not a field: `email` is resolved by UserResolver, which applies the visibility rule. */
   user!: User;
+
+  /**
+   * Who sees this user when that is not the request's viewer: in an AuthPayload, the user who
+   * just signed in or up (the request itself is anonymous).
+   */
+  seenBy?: AuthenticatedViewer;
 
   static from(user: User): UserType {
     const type = new UserType();
