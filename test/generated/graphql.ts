@@ -331,6 +331,31 @@ export type SignUpInput = {
   password: Scalars['String']['input'];
 };
 
+export type StockChange = {
+  at: Scalars['DateTime']['output'];
+  productId: Scalars['ID']['output'];
+  stock: Scalars['Int']['output'];
+};
+
+export type Subscription = {
+  /** New notifications for the signed-in user. Anonymous: UNAUTHENTICATED. */
+  notificationAdded: Notification;
+  /** Every change to the signed-in user's orders (admins: any order); with id, that order only. Anonymous: UNAUTHENTICATED. */
+  orderUpdated: Order;
+  /** Stock level changes for the given products (1 to 100 ids); anonymous subscribers allowed. */
+  stockChanged: StockChange;
+};
+
+
+export type SubscriptionOrderUpdatedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionStockChangedArgs = {
+  productIds: Array<Scalars['ID']['input']>;
+};
+
 export type UpdateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** The version the caller read; a stale one fails with CONFLICT. */

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,10 @@ export default async function globalSetup(): Promise<void> {
     }
   }
   if (!adminUrl) {
-    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), 'sg-test-pg-')), 'data');
+    const parent = await mkdtemp(path.join(tmpdir(), 'sg-test-pg-'));
+    // As root, PostgreSQL runs as its own user, which must be able to reach the data directory.
+    await chmod(parent, 0o755);
+    const dataDir = path.join(parent, 'data');
     const embedded = await startEmbeddedPostgres({ dataDir, logger: createLogger({ level: 'warn', name: 'test-pg' }) });
     (globalThis as { __embeddedPostgres?: { stop(): Promise<void> } }).__embeddedPostgres = embedded;
     adminUrl = embedded.url;
