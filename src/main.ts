@@ -1,3 +1,4 @@
+import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition-root';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       await runtime.close();
       await adapters.close();
       await database.stop();
+      await stopTracing?.();
     },
     config.shutdown.timeoutMs,
   );

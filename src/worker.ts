@@ -1,3 +1,4 @@
+import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition-root';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       await operations.close();
       await adapters.close();
       await database.stop();
+      await stopTracing?.();
     },
     config.shutdown.timeoutMs,
   );

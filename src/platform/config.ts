@@ -90,8 +90,6 @@ export interface Config {
     workerMetricsPort: number;
     otlpEndpoint: string | undefined;
     serviceName: string | undefined;
-    /** Fraction of GraphQL resolver spans kept (all other spans are always kept). */
-    resolverSpanSampleRatio: number;
   };
   worker: {
     concurrency: number;
@@ -262,7 +260,6 @@ export function loadConfig(env: Env = process.env): Config {
       workerMetricsPort: read.integer('METRICS_PORT', 9464, 0, 65535),
       otlpEndpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
       serviceName: read.string('OTEL_SERVICE_NAME'),
-      resolverSpanSampleRatio: Number(read.string('OTEL_RESOLVER_SAMPLE_RATIO') ?? '0.1'),
     },
     worker: {
       concurrency: read.integer('WORKER_CONCURRENCY', 5, 1, 100),

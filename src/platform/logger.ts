@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { LogLevel } from './config';
+import { activeTraceIds } from './tracing';
 
 export type Logger = pino.Logger;
 
@@ -26,5 +27,7 @@ export function createLogger(options: { level: LogLevel; name?: string }): Logge
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Every line written inside a span names it, so logs and traces join up.
+    mixin: activeTraceIds,
   });
 }

@@ -2,6 +2,7 @@ import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger';
+import { inSpan, SpanKind } from './tracing';
 
 /**
  * Typed live-update channels. A topic is split into keyed channels (`ORDER_UPDATED:order:<id>`,
@@ -57,7 +58,9 @@ export class PubSubLiveChannels<TTopics> implements LiveChannels<TTopics> {
   }
 
   async publish<K extends keyof TTopics & string>(topic: K, keys: readonly string[], payload: TTopics[K]): Promise<void> {
-    await Promise.all(keys.map((key) => this.engine.publish(this.channel(topic, key), payload)));
+    await inSpan(`pubsub publish ${topic}`, { kind: SpanKind.PRODUCER, attributes: { 'pubsub.channels': keys.length } }, () =>
+      Promise.all(keys.map((key) => this.engine.publish(this.channel(topic, key), payload))),
+    );
     for (let i = 0; i < keys.length; i += 1) this.onMessage('out', topic);
   }
 

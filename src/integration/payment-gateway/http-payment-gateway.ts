@@ -13,6 +13,7 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import type { Logger } from '../../platform/logger';
+import { inSpan, SpanKind } from '../../platform/tracing';
 import {
   PaymentDeclinedError,
   PaymentProviderUnavailableError,
@@ -100,10 +101,15 @@ export class HttpPaymentGateway implements PaymentGateway {
   /** A POST with an idempotency key, or a GET (`payload` null), through the resilience policy. */
   private async call(path: string, payload: object | null, idempotencyKey: string | null, hooks?: GatewayCallHooks): Promise<Record<string, unknown>> {
     try {
-      return await this.policy.execute(async ({ signal }) => {
-        await hooks?.onAttempt?.();
-        return this.post(path, payload, idempotencyKey, signal);
-      });
+      return await inSpan(
+        `payment-gateway ${payload === null ? 'GET' : 'POST'} ${path.split('?')[0]}`,
+        { kind: SpanKind.CLIENT, attributes: { 'payment.idempotency_key': idempotencyKey ?? '' } },
+        () =>
+          this.policy.execute(async ({ signal }) => {
+            await hooks?.onAttempt?.();
+            return this.post(path, payload, idempotencyKey, signal);
+          }),
+      );
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         throw new PaymentProviderUnavailableError('payment provider circuit is open; failing fast');

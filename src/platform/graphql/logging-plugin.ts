@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { trace } from '@opentelemetry/api';
 import { isExpectedError } from './error-format';
 import type { GraphQLContext } from './context';
 import type { RequestLog } from '../http/request-context';
@@ -14,6 +15,7 @@ export function loggingPlugin(metrics?: Metrics): ApolloServerPlugin<GraphQLCont
       const started = process.hrtime.bigint();
       return {
         async didResolveOperation({ operationName, operation }) {
+          trace.getActiveSpan()?.updateName(`graphql ${operation?.operation ?? 'operation'} ${operationName ?? 'anonymous'}`);
           if (contextValue.requestLog) {
             contextValue.requestLog.operationName = operationName ?? undefined;
             contextValue.requestLog.operationType = operation?.operation;

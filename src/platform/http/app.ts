@@ -5,7 +5,9 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { readinessHandler, type ReadinessCheck } from './health';
-import { requestContext } from './request-context';
+import { requestContext, requestIdOf } from './request-context';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { tracer } from '../tracing';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -54,9 +56,36 @@ export function createHttpApp(options: HttpAppOptions): Express {
   );
   // Browsers may call only from the configured origins; none by default.
   app.use('/graphql', cors({ origin: options.security.corsOrigins, credentials: false, maxAge: 600 }));
-  app.use('/graphql', express.json({ limit: options.security.bodyLimitBytes }), ...(options.beforeGraphQL ?? []), options.graphql);
+  app.use(
+    '/graphql',
+    express.json({ limit: options.security.bodyLimitBytes }),
+    graphqlRequestSpan(),
+    ...(options.beforeGraphQL ?? []),
+    options.graphql,
+  );
   app.use(graphQLShapedErrors(options.logger));
   return app;
+}
+
+/**
+ * A span around each GraphQL request, active while Apollo runs it, so everything the operation
+ * does (SQL, jobs it enqueues, calls out) belongs to its trace. Named after the operation once
+ * known. A child of the HTTP server span when HTTP instrumentation is on.
+ */
+function graphqlRequestSpan(): RequestHandler {
+  return (req, res, next) => {
+    const parent = context.active();
+    const span = tracer().startSpan(
+      'graphql',
+      { kind: trace.getSpan(parent) ? SpanKind.INTERNAL : SpanKind.SERVER, attributes: { 'http.method': req.method, 'request.id': requestIdOf(res) } },
+      parent,
+    );
+    res.once('close', () => {
+      span.setAttribute('http.status_code', res.statusCode);
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  };
 }
 
 export function metricsHandler(metrics: Metrics): RequestHandler {

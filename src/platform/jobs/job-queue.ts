@@ -1,4 +1,5 @@
 import type { Database } from '../database';
+import { currentTraceCarrier } from '../tracing';
 
 /**
  * The typed map of job names to payloads. Modules add their jobs by declaration merging:
@@ -49,7 +50,7 @@ export class PostgresJobQueue implements JobQueue {
       `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5, job_key => $6, priority => $7)`,
       [
         task,
-        JSON.stringify(payload ?? {}),
+        JSON.stringify(withTrace(payload)),
         options.queueName ?? null,
         options.runAt ?? null,
         options.maxAttempts ?? null,
@@ -59,4 +60,11 @@ export class PostgresJobQueue implements JobQueue {
     );
     this.onEnqueued(task);
   }
+}
+
+/** The trace context rides along in `_trace`, so the job's span joins the trace that enqueued it. */
+function withTrace(payload: unknown): unknown {
+  const carrier = currentTraceCarrier();
+  if (!carrier || payload === null || typeof payload !== 'object' || Array.isArray(payload)) return payload ?? {};
+  return { ...payload, _trace: carrier };
 }

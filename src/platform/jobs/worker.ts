@@ -11,6 +11,7 @@ import {
 } from 'graphile-worker';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { contextFromCarrier, inSpan, SpanKind, type TraceCarrier } from '../tracing';
 
 export interface RunningJob {
   id: string;
@@ -157,16 +158,22 @@ export class JobWorker {
 }
 
 function toTask(name: string, handler: JobHandler, log: Logger): Task {
-  return async (payload, helpers) => {
+  return async (rawPayload, helpers) => {
     const { job } = helpers;
-    await handler(payload, {
-      id: job.id,
-      task: name,
-      attempt: job.attempts,
-      maxAttempts: job.max_attempts,
-      isFinalAttempt: job.attempts >= job.max_attempts,
-      logger: log.child({ jobId: job.id, task: name, attempt: job.attempts }),
-    });
+    const { _trace, ...payload } = (rawPayload ?? {}) as { _trace?: TraceCarrier };
+    await inSpan(
+      `job ${name}`,
+      { kind: SpanKind.CONSUMER, parent: contextFromCarrier(_trace), attributes: { 'job.id': job.id, 'job.attempt': job.attempts } },
+      () =>
+        handler(payload, {
+          id: job.id,
+          task: name,
+          attempt: job.attempts,
+          maxAttempts: job.max_attempts,
+          isFinalAttempt: job.attempts >= job.max_attempts,
+          logger: log.child({ jobId: job.id, task: name, attempt: job.attempts }),
+        }),
+    );
   };
 }
 
