@@ -20,8 +20,8 @@ const REDACTED_PATHS = [
   'variables.*.email',
 ];
 
-export function createLogger(options: { level: LogLevel; name?: string }): Logger {
-  return pino({
+export function createLogger(options: { level: LogLevel; name?: string; destination?: pino.DestinationStream }): Logger {
+  const settings: pino.LoggerOptions = {
     name: options.name ?? 'storefront-graph',
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -29,5 +29,6 @@ export function createLogger(options: { level: LogLevel; name?: string }): Logge
     timestamp: pino.stdTimeFunctions.isoTime,
     // Every line written inside a span names it, so logs and traces join up.
     mixin: activeTraceIds,
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }

@@ -70,7 +70,8 @@ export async function startTestApp(envOrOptions: Record<string, string> | TestAp
     logger,
   });
   const email = options.email ?? new NodemailerEmailSender({ from: config.email.from, timeoutMs: 1_000, logger });
-  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters: { gateway, email } });
+  // DATABASE_URL in `env` may point elsewhere (e.g. through a proxy the test can cut).
+  const runtime = await createRuntime({ config, logger, databaseUrl: config.database.url!, adapters: { gateway, email } });
   const api = await runtime.startApi();
   const url = await api.listen(0, '127.0.0.1');
   const test: TestApp = {

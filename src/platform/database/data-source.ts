@@ -1,5 +1,12 @@
 import { Logger as GraphileLogger, runMigrations as runJobQueueMigrations } from 'graphile-worker';
-import { DataSource, type AfterQueryEvent, type EntitySchema, type EntitySubscriberInterface, type MixedList } from 'typeorm';
+import {
+  DataSource,
+  EventSubscriber,
+  type AfterQueryEvent,
+  type EntitySchema,
+  type EntitySubscriberInterface,
+  type MixedList,
+} from 'typeorm';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { QueryObserver } from './query-logger';
@@ -22,6 +29,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
   const queries = new QueryObserver(options.logger.child({ component: 'sql' }));
   const onQueryDone = options.onQueryDone;
   // TypeORM builds subscribers from classes, so the callback is captured in a class made here.
+  @EventSubscriber()
   class QueryTiming implements EntitySubscriberInterface {
     afterQuery(event: AfterQueryEvent<unknown>): void {
       if (event.executionTime !== undefined) onQueryDone?.(statementKind(event.query), event.executionTime / 1000, event.success);

@@ -9,6 +9,7 @@ import {
   type WorkerEvents,
   type WorkerUtils,
 } from 'graphile-worker';
+import { Pool } from 'pg';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { contextFromCarrier, inSpan, SpanKind, type TraceCarrier } from '../tracing';
@@ -51,14 +52,18 @@ export class JobWorker {
     private readonly options: JobWorkerOptions,
     private readonly runner: Runner,
     private readonly utils: WorkerUtils,
+    private readonly pool: Pool,
     readonly events: WorkerEvents,
   ) {}
 
   static async start(options: JobWorkerOptions): Promise<JobWorker> {
     const log = options.logger.child({ component: 'jobs' });
     const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-    const utils = await makeWorkerUtils({ connectionString: options.connectionString, logger: graphileLogger(log) });
-    await utils.migrate();
+    // Our own pool: graphile-worker marks a finished job complete without awaiting it, so on
+    // shutdown we wait for the pool to go idle before closing it, or the last completions are lost.
+    const pool = new Pool({ connectionString: options.connectionString, max: options.concurrency + 2 });
+    pool.on('error', (err) => log.warn({ err: err.message }, 'job queue connection error'));
+    const utils = await makeWorkerUtils({ pgPool: pool, logger: graphileLogger(log) });
     const taskList: TaskList = {};
     for (const [name, handler] of options.handlers) taskList[name] = toTask(name, handler, log);
 
@@ -76,8 +81,7 @@ export class JobWorker {
     });
 
     const runner = await run({
-      connectionString: options.connectionString,
-      maxPoolSize: options.concurrency + 2,
+      pgPool: pool,
       concurrency: options.concurrency,
       pollInterval: options.pollIntervalMs,
       noHandleSignals: true,
@@ -85,7 +89,7 @@ export class JobWorker {
       events,
       logger: graphileLogger(log),
     });
-    const worker = new JobWorker(options, runner, utils, events);
+    const worker = new JobWorker(options, runner, utils, pool, events);
     for (const id of pending) worker.workerIds.add(id);
     events.on('worker:create', ({ worker: w }) => worker.workerIds.add(w.workerId));
     await worker.heartbeat();
@@ -115,10 +119,19 @@ export class JobWorker {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.runner.stop();
+    await this.waitForIdlePool(5_000);
     await this.utils.withPgClient((client) =>
       client.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [[...this.workerIds]]),
     );
     await this.utils.release();
+    await this.pool.end();
+  }
+
+  private async waitForIdlePool(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pool.totalCount - this.pool.idleCount > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   private async heartbeat(): Promise<void> {
