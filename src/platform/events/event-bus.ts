@@ -52,6 +52,8 @@ export type AnyEventHandler = EventHandler<any, string>;
 export interface EventPublisher<TEvents> {
   /** Must run inside a transaction: the event is delivered if and only if that commits. */
   publish<K extends keyof TEvents & string>(type: K, payload: TEvents[K]): Promise<void>;
+  /** Several events of one type, enqueued in one statement. */
+  publishAll<K extends keyof TEvents & string>(type: K, payloads: readonly TEvents[K][]): Promise<void>;
 }
 
 export const eventTaskName = (handlerName: string): string => `event:${handlerName}`;
@@ -75,19 +77,26 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
     return [...this.handlers.values()].flat();
   }
 
-  async publish<K extends keyof TEvents & string>(type: K, payload: TEvents[K]): Promise<void> {
+  publish<K extends keyof TEvents & string>(type: K, payload: TEvents[K]): Promise<void> {
+    return this.publishAll(type, [payload]);
+  }
+
+  async publishAll<K extends keyof TEvents & string>(type: K, payloads: readonly TEvents[K][]): Promise<void> {
     if (!this.database.inTransaction) {
       throw new Error(`Event ${type} published outside a transaction; it would not be atomic with its change`);
     }
-    const envelope: EventEnvelope = { eventId: randomUUID(), type, occurredAt: new Date().toISOString(), payload };
-    for (const handler of this.handlers.get(type) ?? []) {
-      if (handler.accepts && !handler.accepts(payload)) continue;
-      await this.jobs.enqueueTask(eventTaskName(handler.name), envelope, {
-        maxAttempts: handler.maxAttempts,
-        queueName: handler.queueName?.(payload),
-        priority: handler.priority,
-      });
-    }
-    this.logger.debug({ event: type, eventId: envelope.eventId }, 'event published');
+    const occurredAt = new Date().toISOString();
+    const jobs = payloads.flatMap((payload) => {
+      const envelope: EventEnvelope = { eventId: randomUUID(), type, occurredAt, payload };
+      return (this.handlers.get(type) ?? [])
+        .filter((handler) => !handler.accepts || handler.accepts(payload))
+        .map((handler) => ({
+          task: eventTaskName(handler.name),
+          payload: envelope,
+          options: { maxAttempts: handler.maxAttempts, queueName: handler.queueName?.(payload), priority: handler.priority },
+        }));
+    });
+    await this.jobs.enqueueTasks(jobs);
+    this.logger.debug({ event: type, count: payloads.length }, 'events published');
   }
 }

@@ -109,7 +109,10 @@ export class CatalogService {
 
   private async stockChanged(levels: { productId: string; stock: number }[]): Promise<void> {
     const at = new Date().toISOString();
-    for (const { productId, stock } of levels) await this.events.publish('StockChanged', { productId, stock, at });
+    await this.events.publishAll(
+      'StockChanged',
+      levels.map(({ productId, stock }) => ({ productId, stock, at })),
+    );
   }
 
   async addReview(viewer: Viewer, input: { productId: string; rating: number; body: string }): Promise<Review> {
