@@ -3,3 +3,4 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export { QueryObserver } from './query-logger';
 export { Database, type UnitOfWork } from './unit-of-work';
 export { resolveDatabaseTarget, type DatabaseTarget } from './target';
+export { keysetPage } from './keyset-page';

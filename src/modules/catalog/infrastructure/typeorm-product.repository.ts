@@ -1,5 +1,5 @@
 import { In, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
-import type { Database } from '../../../platform/database';
+import { keysetPage, type Database } from '../../../platform/database';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { ProductRepository, VersionedUpdate } from '../application/catalog.repository';
 import { InsufficientStockError, ProductNotFoundError, SkuTakenError, StockLimitError } from '../domain/catalog.errors';
@@ -36,17 +36,7 @@ export class TypeOrmProductRepository implements ProductRepository {
   }
 
   async list(filter: ProductFilter, page: PageRequest<CreatedAtKey>): Promise<Product[]> {
-    const query = this.filtered(filter)
-      .orderBy('p.created_at', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .limit(page.first + 1);
-    if (page.after) {
-      query.andWhere('(p.created_at, p.id) < (:afterCreatedAt, :afterId)', {
-        afterCreatedAt: page.after.createdAt,
-        afterId: page.after.id,
-      });
-    }
-    return (await query.getMany()).map(fromEntity);
+    return (await keysetPage(this.filtered(filter), page).getMany()).map(fromEntity);
   }
 
   count(filter: ProductFilter): Promise<number> {

@@ -4,6 +4,7 @@ import type { LiveChannels } from '../../../platform/pubsub';
 import { isAdmin, type Viewer } from '../../../platform/viewer';
 import type { Order } from '../domain/order';
 import type { OrderEvents } from '../domain/order.events';
+import type { OrderStatus } from '../domain/order-status';
 import { orderChannels, type OrderLiveTopics } from '../domain/order.live';
 import type { OrderService } from './order.service';
 
@@ -48,15 +49,7 @@ export class OrderLiveUpdates {
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
         queueName: (event) => `live-order:${event.orderId}`,
-        handle: (event) =>
-          this.publish({
-            id: event.orderId,
-            customerId: event.customerId,
-            status: 'PENDING',
-            total: event.total,
-            createdAt: new Date(event.placedAt),
-            updatedAt: new Date(event.placedAt),
-          }),
+        handle: (event) => this.publish(snapshot(event, 'PENDING', event.placedAt)),
       },
       {
         name: 'orders.live-on-status-changed',
@@ -64,16 +57,24 @@ export class OrderLiveUpdates {
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
         queueName: (event) => `live-order:${event.orderId}`,
-        handle: (event) =>
-          this.publish({
-            id: event.orderId,
-            customerId: event.customerId,
-            status: event.to,
-            total: event.total,
-            createdAt: new Date(event.placedAt),
-            updatedAt: new Date(event.at),
-          }),
+        handle: (event) => this.publish(snapshot(event, event.to, event.at)),
       },
     ];
   }
+}
+
+/** The order as an event describes it, at the moment of that event. */
+function snapshot(
+  event: Pick<OrderEvents['OrderPlaced'], 'orderId' | 'customerId' | 'total' | 'placedAt'>,
+  status: OrderStatus,
+  at: string,
+): Order {
+  return {
+    id: event.orderId,
+    customerId: event.customerId,
+    status,
+    total: event.total,
+    createdAt: new Date(event.placedAt),
+    updatedAt: new Date(at),
+  };
 }

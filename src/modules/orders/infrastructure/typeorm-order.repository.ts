@@ -1,5 +1,5 @@
 import { In, type SelectQueryBuilder } from 'typeorm';
-import type { Database } from '../../../platform/database';
+import { keysetPage, type Database } from '../../../platform/database';
 import type { Money } from '../../../platform/money';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { OrderFilter, OrderRepository } from '../application/order.repository';
@@ -94,14 +94,7 @@ export class TypeOrmOrderRepository implements OrderRepository {
   }
 
   async list(filter: OrderFilter, page: PageRequest<CreatedAtKey>): Promise<Order[]> {
-    const query = this.filtered(filter).orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(page.first + 1);
-    if (page.after) {
-      query.andWhere('(o.created_at, o.id) < (:afterCreatedAt, :afterId)', {
-        afterCreatedAt: page.after.createdAt,
-        afterId: page.after.id,
-      });
-    }
-    return (await query.getMany()).map(fromEntity);
+    return (await keysetPage(this.filtered(filter), page).getMany()).map(fromEntity);
   }
 
   count(filter: OrderFilter): Promise<number> {
