@@ -37,8 +37,7 @@ export interface TestAppOptions {
 }
 
 /** The API started in-process on a free loopback port, on a database of its own. */
-export async function startTestApp(envOrOptions: Record<string, string> | TestAppOptions = {}): Promise<TestApp> {
-  const options: TestAppOptions = 'env' in envOrOptions || 'worker' in envOrOptions || 'email' in envOrOptions ? (envOrOptions as TestAppOptions) : { env: envOrOptions as Record<string, string> };
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const paymentProvider = await SandboxPaymentProvider.start();
   const config = loadConfig({
