@@ -59,7 +59,7 @@ export interface Config {
     trustedDocuments: 'off' | 'audit' | 'enforce';
     /** The manifest codegen writes from the client operations. */
     trustedDocumentsManifest: string;
-    /** Hops of reverse proxies whose X-Forwarded-For is trusted for the client IP. */
+    /** Reverse proxies whose X-Forwarded-For is trusted for the client IP: a hop count or an address list. */
     trustProxy: string;
   };
   payments: {

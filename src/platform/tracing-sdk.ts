@@ -17,11 +17,14 @@ import { ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk
 export function startTracingSdk(env: NodeJS.ProcessEnv, defaultServiceName: string): (() => Promise<void>) | null {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint) return null;
-  const ratio = Number(env.OTEL_TRACES_SAMPLE_RATIO ?? '1');
+  // A missing or malformed ratio keeps every trace rather than silently none.
+  const raw = env.OTEL_TRACES_SAMPLE_RATIO?.trim();
+  const parsed = raw ? Number(raw) : 1;
+  const ratio = Number.isFinite(parsed) && parsed >= 0 && parsed <= 1 ? parsed : 1;
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? defaultServiceName,
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1) }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') }),
       new ExpressInstrumentation(),

@@ -20,6 +20,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { AppError } from '../errors';
+import { compileTrustProxy } from '../http/trust-proxy';
 import type { Logger } from '../logger';
 import { operationLabel, type Metrics } from '../metrics';
 import type { OperationGuard } from '../security/operation-guard';
@@ -80,7 +81,7 @@ export class GraphQLWsServer {
   constructor(private readonly options: GraphQLWsServerOptions) {
     this.wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 1024 * 1024 });
     const log = options.logger.child({ component: 'ws' });
-    const trust = proxyAddr.compile(options.trustProxy.split(',').map((t) => t.trim()));
+    const trust = compileTrustProxy(options.trustProxy);
     this.validationRules = [
       ...specifiedRules,
       ...(options.introspection ? [] : [noIntrospection]),

@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { readinessHandler, type ReadinessCheck } from './health';
 import { requestContext, requestIdOf } from './request-context';
+import { trustProxySetting } from './trust-proxy';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { tracer } from '../tracing';
 
@@ -25,7 +26,7 @@ export interface HttpAppOptions {
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', options.security.trustProxy.split(',').map((t) => t.trim()));
+  app.set('trust proxy', trustProxySetting(options.security.trustProxy));
 
   // Probes are cheap and unlogged: a load balancer calls them every few seconds.
   app.get('/healthz', (_req, res) => {
