@@ -296,7 +296,9 @@ export async function createRuntime(options: {
   const readinessChecks = [
     { name: 'postgres', check: () => database.ping() },
     { name: 'job-queue', check: () => database.sql('SELECT 1 FROM graphile_worker.jobs LIMIT 1').then(() => undefined) },
-    ...(pubsub.redis ? [{ name: 'redis', check: () => pubsub.redis!.publisher.ping().then(() => undefined) }] : []),
+    ...(pubsub.redis
+      ? [{ name: 'redis', critical: config.readiness.redisCritical, check: () => pubsub.redis!.publisher.ping().then(() => undefined) }]
+      : []),
   ];
   const stoppers: (() => Promise<void>)[] = [];
 

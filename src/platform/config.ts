@@ -85,6 +85,13 @@ export interface Config {
     /** The whole shutdown is bounded by this; then the process exits regardless. */
     timeoutMs: number;
   };
+  readiness: {
+    /**
+     * Whether a Redis outage makes /readyz answer 503. Queries and orders work without Redis
+     * (only live updates pause), so an operator may prefer to keep instances in rotation.
+     */
+    redisCritical: boolean;
+  };
   observability: {
     /** The worker's own HTTP port for /metrics, /healthz and /readyz. */
     workerMetricsPort: number;
@@ -255,6 +262,9 @@ export function loadConfig(env: Env = process.env): Config {
       readinessDelayMs: read.integer('SHUTDOWN_READINESS_DELAY_MS', isProduction ? 5_000 : 0, 0, 120_000),
       wsCloseSpreadMs: read.integer('SHUTDOWN_WS_CLOSE_SPREAD_MS', 1_000, 0, 60_000),
       timeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 20_000, 100, 600_000),
+    },
+    readiness: {
+      redisCritical: read.boolean('READINESS_REQUIRES_REDIS', true),
     },
     observability: {
       workerMetricsPort: read.integer('METRICS_PORT', 9464, 0, 65535),

@@ -26,7 +26,7 @@ describe('probes', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; checks: { postgres?: { ok: boolean } } };
     expect(body.status).toBe('ready');
-    expect(body.checks.postgres).toEqual({ ok: true });
+    expect(body.checks.postgres).toMatchObject({ ok: true });
   });
 });
 

@@ -37,6 +37,8 @@ maybe('Redis restarting under a running API', () => {
     redis.disconnect();
 
     await redisServer.stopServer();
+    const readyz = await eventually(() => fetch(test.url.replace('/graphql', '/readyz')), (r) => r.status === 503, { what: 'readiness 503' });
+    expect(await readyz.json()).toMatchObject({ checks: { redis: { ok: false }, postgres: { ok: true } } });
     // Redis is down: reads and writes do not depend on it.
     expect(dataOf(await test.client.request(ProductDocument, { id: product.id })).product?.stock).toBe(10);
     const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);

@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /** A failing non-critical check is reported in the body but keeps the instance ready. */
+  critical?: boolean;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -10,19 +12,19 @@ const CHECK_TIMEOUT_MS = 2_000;
 /** `/readyz`: every dependency answers within the timeout, each reported on its own. */
 export function readinessHandler(checks: ReadinessCheck[], isShuttingDown: () => boolean) {
   return async (_req: Request, res: Response): Promise<void> => {
-    const results: Record<string, { ok: boolean; error?: string }> = {};
+    const results: Record<string, { ok: boolean; critical: boolean; error?: string }> = {};
     await Promise.all(
-      checks.map(async ({ name, check }) => {
+      checks.map(async ({ name, check, critical = true }) => {
         try {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
-          results[name] = { ok: true };
+          results[name] = { ok: true, critical };
         } catch (error) {
-          results[name] = { ok: false, error: error instanceof Error ? error.message : String(error) };
+          results[name] = { ok: false, critical, error: error instanceof Error ? error.message : String(error) };
         }
       }),
     );
     const shuttingDown = isShuttingDown();
-    const ok = !shuttingDown && Object.values(results).every((r) => r.ok);
+    const ok = !shuttingDown && Object.values(results).every((r) => r.ok || !r.critical);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : shuttingDown ? 'shutting-down' : 'not-ready', checks: results });
   };
 }

@@ -63,6 +63,8 @@ export class JobWorker {
     // shutdown we wait for the pool to go idle before closing it, or the last completions are lost.
     const pool = new Pool({ connectionString: options.connectionString, max: options.concurrency + 2 });
     pool.on('error', (err) => log.warn({ err: err.message }, 'job queue connection error'));
+    // A dropped connection errors on its client too; unhandled, that would crash the process.
+    pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: err.message }, 'job queue client error')));
     const utils = await makeWorkerUtils({ pgPool: pool, logger: graphileLogger(log) });
     const taskList: TaskList = {};
     for (const [name, handler] of options.handlers) taskList[name] = toTask(name, handler, log);
