@@ -1,4 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -8,6 +9,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Server } from 'node:http';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { AuthenticatedViewer, Viewer } from '../viewer';
 import { requestLogOf, type RequestLog } from '../http/request-context';
 import type { GraphQLContext } from './context';
@@ -31,9 +33,8 @@ export interface GraphQLServerOptions {
   hideSchemaDetails: boolean;
   guard: OperationGuard;
   /** A KeyValueCache for automatic persisted queries (Redis when present); Apollo's in-memory LRU otherwise. */
-  persistedQueriesCache?: import('@apollo/utils.keyvaluecache').KeyValueCache<string>;
-  metrics?: import('../metrics').Metrics;
-  plugins?: ApolloServerPlugin<GraphQLContext>[];
+  persistedQueriesCache?: KeyValueCache<string>;
+  metrics?: Metrics;
 }
 
 export type HttpGraphQLContext = GraphQLContext & { requestLog: RequestLog };
@@ -83,7 +84,6 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
         : ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(options.metrics),
       securityPlugin(options.guard) as ApolloServerPlugin<HttpGraphQLContext>,
-      ...((options.plugins ?? []) as ApolloServerPlugin<HttpGraphQLContext>[]),
     ],
   });
   await apollo.start();
