@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
@@ -284,6 +285,9 @@ export async function createRuntime(options: {
   // Rate limits and the persisted-query cache: a client that fails fast when Redis is away, so
   // the limiters fall back to memory instead of waiting.
   const redis = config.redis.url ? createRedisClient(config.redis.url, 'cache', logger, { failFast: true }) : null;
+  // Start with the connection up when Redis is there, but never wait long for it: without it the
+  // limits count in memory and persisted queries are re-sent in full.
+  if (redis) await Promise.race([once(redis, 'ready').catch(() => undefined), sleep(2_000)]);
   const application = composeApplication({
     database,
     config,
