@@ -37,15 +37,15 @@ export class StockLiveUpdates {
       maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
       // One queue per product keeps its stock levels in order for subscribers.
       queueName: (event) => `live-stock:${event.productId}`,
-      // The level is read at publish time: a job retried after a Redis outage, possibly after
-      // newer changes, still publishes the current stock, never a stale one.
-      handle: async (event) => {
-        const stock = await this.currentStock(event.productId);
+      // First attempts publish the event's level, in order. A retried job (e.g. after a Redis
+      // outage) may run after newer changes, so it publishes the stock as it is now instead.
+      handle: async (event, context) => {
+        const stock = context.attempt > 1 ? await this.currentStock(event.productId) : event.stock;
         if (stock === null) return;
         await this.channels.publish('STOCK_CHANGED', [`product:${event.productId}`], {
           productId: event.productId,
           stock,
-          at: new Date(Math.max(Date.parse(event.at), Date.now())),
+          at: context.attempt > 1 ? new Date() : new Date(event.at),
         });
       },
     };

@@ -1,5 +1,5 @@
 import { requireViewer } from '../../../platform/authorization';
-import type { EventHandler } from '../../../platform/events';
+import type { EventHandler, HandlerContext } from '../../../platform/events';
 import type { LiveChannels } from '../../../platform/pubsub';
 import { isAdmin, type Viewer } from '../../../platform/viewer';
 import type { Order } from '../domain/order';
@@ -32,13 +32,14 @@ export class OrderLiveUpdates {
   }
 
   /**
-   * Publishes the order as it was at the event, unless the order has changed since: a job
-   * retried late (e.g. after a Redis outage) must not show subscribers an older status last.
+   * On its first attempt a job publishes the order as it was at its event: the per-order job
+   * queue runs those in order, so subscribers see PENDING then PAID. A retried job (e.g. after a
+   * Redis outage) may run after newer ones, so it publishes the order as it is now instead, and
+   * the last status a subscriber sees is never an older one.
    */
-  async publish(snapshot: Order): Promise<void> {
-    const [current] = await this.orders.findByIds([snapshot.id]);
-    if (current && current.updatedAt.getTime() > snapshot.updatedAt.getTime()) return;
-    await this.channels.publish('ORDER_UPDATED', orderChannels(snapshot), snapshot);
+  async publish(snapshot: Order, context: HandlerContext): Promise<void> {
+    const order = context.attempt > 1 ? (await this.orders.findByIds([snapshot.id]))[0] : snapshot;
+    if (order) await this.channels.publish('ORDER_UPDATED', orderChannels(order), order);
   }
 
   handlers(): [EventHandler<OrderEvents, 'OrderPlaced'>, EventHandler<OrderEvents, 'OrderStatusChanged'>] {
@@ -49,7 +50,7 @@ export class OrderLiveUpdates {
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
         queueName: (event) => `live-order:${event.orderId}`,
-        handle: (event) => this.publish(snapshot(event, 'PENDING', event.placedAt)),
+        handle: (event, context) => this.publish(snapshot(event, 'PENDING', event.placedAt), context),
       },
       {
         name: 'orders.live-on-status-changed',
@@ -57,7 +58,7 @@ export class OrderLiveUpdates {
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
         queueName: (event) => `live-order:${event.orderId}`,
-        handle: (event) => this.publish(snapshot(event, event.to, event.at)),
+        handle: (event, context) => this.publish(snapshot(event, event.to, event.at), context),
       },
     ];
   }
