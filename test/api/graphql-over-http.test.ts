@@ -23,8 +23,8 @@ async function describeFailure(result: AuditResult): Promise<string> {
   } catch {
     body = '(body already read)';
   }
-  const headers = [...result.response.headers.entries()].map(([k, v]) => `${k}: ${v}`).join('; ');
-  return `${result.name} [${result.id}]: ${result.reason}\n    → HTTP ${result.response.status} {${headers}} ${body.slice(0, 500)}`;
+  const contentType = result.response.headers.get('content-type') ?? '';
+  return `${result.name} [${result.id}]: ${result.reason}\n    → HTTP ${result.response.status} (${contentType}) ${body.slice(0, 300)}`;
 }
 
 describe('graphql-http server audits', () => {
