@@ -183,8 +183,6 @@ const noPaymentProviderHere: PaymentGateway = {
 };
 
 export interface RunningAdapters extends Adapters {
-  /** The in-process sandbox provider, when no PAYMENT_PROVIDER_URL was configured. */
-  sandbox?: SandboxPaymentProvider;
   close(): Promise<void>;
 }
 
@@ -219,7 +217,6 @@ export async function createAdapters(
   return {
     gateway,
     email,
-    sandbox,
     close: async () => {
       email.close();
       await sandbox?.stop();

@@ -31,17 +31,6 @@ export class ConnectionArgs {
   after?: string | null;
 }
 
-export interface Edge<TNode> {
-  cursor: string;
-  node: TNode;
-}
-
-export interface Connection<TNode> {
-  edges: Edge<TNode>[];
-  pageInfo: PageInfo;
-  totalCount: number | (() => Promise<number>);
-}
-
 /**
  * Relay connection types (`XEdge`, `XConnection`) for a node type. `totalCount` may be a
  * function so the count query runs only when a client selects it.

@@ -18,9 +18,6 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
 
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => ORDER_TRANSITIONS[from].includes(to);
 
-/** Statuses in which the order still holds reserved stock. */
-export const HOLDS_STOCK: readonly OrderStatus[] = ['PENDING', 'PAID', 'FULFILLED'];
-
 export class IllegalOrderTransitionError extends ConflictError {
   constructor(orderId: string, from: OrderStatus, to: OrderStatus) {
     super(`Order ${orderId} is ${from} and cannot become ${to}`, 'ORDER.ILLEGAL_TRANSITION');

@@ -11,6 +11,11 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   REFUNDED: [],
 };
 
+/** A payment moves only along PAYMENT_TRANSITIONS; anything else is a bug, not a business outcome. */
+export function assertPaymentTransition(from: PaymentStatus, to: PaymentStatus): void {
+  if (!PAYMENT_TRANSITIONS[from].includes(to)) throw new Error(`illegal payment transition ${from} -> ${to}`);
+}
+
 export interface Payment {
   id: string;
   orderId: string;
