@@ -1,13 +1,11 @@
-import { In, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
-import { keysetPage, type Database } from '../../../platform/database';
+import { In, type SelectQueryBuilder } from 'typeorm';
+import { isUniqueViolation, keysetPage, type Database } from '../../../platform/database';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { ProductRepository, VersionedUpdate } from '../application/catalog.repository';
 import { InsufficientStockError, ProductNotFoundError, SkuTakenError, StockLimitError } from '../domain/catalog.errors';
 import type { ReservedLine, StockLine } from '../domain/stock';
 import { LIMITS, type Product, type ProductChanges, type ProductDraft, type ProductFilter } from '../domain/product';
 import { ProductOrmEntity } from './catalog.orm-entities';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Raw rows as `RETURNING *` gives them (snake_case columns). */
 interface ProductRow {
@@ -139,9 +137,6 @@ export class TypeOrmProductRepository implements ProductRepository {
 }
 
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
 
 function fromEntity(e: ProductOrmEntity): Product {
   return {

@@ -1,5 +1,4 @@
-import { QueryFailedError } from 'typeorm';
-import type { Database } from '../../../platform/database';
+import { isUniqueViolation, type Database } from '../../../platform/database';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { NewReview, ReviewRepository } from '../application/catalog.repository';
 import { ReviewAlreadyExistsError } from '../domain/catalog.errors';
@@ -25,7 +24,7 @@ export class TypeOrmReviewRepository implements ReviewRepository {
       const row = await repo.findOneByOrFail({ id: saved.id });
       return { id: row.id, productId: row.productId, authorId: row.authorId, rating: row.rating, body: row.body, createdAt: row.createdAt };
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+      if (isUniqueViolation(error)) {
         throw new ReviewAlreadyExistsError();
       }
       throw error;

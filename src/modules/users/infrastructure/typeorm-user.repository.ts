@@ -1,11 +1,9 @@
-import { In, QueryFailedError } from 'typeorm';
-import type { Database } from '../../../platform/database';
+import { In } from 'typeorm';
+import { isUniqueViolation, type Database } from '../../../platform/database';
 import type { NewUser, UserRepository, UserWithPasswordHash } from '../application/user.repository';
 import type { User } from '../domain/user';
 import { EmailAlreadyRegisteredError } from '../domain/user.errors';
 import { UserOrmEntity } from './user.orm-entity';
-
-const UNIQUE_VIOLATION = '23505';
 
 export class TypeOrmUserRepository implements UserRepository {
   constructor(private readonly db: Database) {}
@@ -36,7 +34,7 @@ export class TypeOrmUserRepository implements UserRepository {
       const row = await this.repo.save(this.repo.create(user));
       return toUser(row);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new EmailAlreadyRegisteredError();
       }
       throw error;
