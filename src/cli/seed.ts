@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Argon2PasswordHasher } from '../modules/users/infrastructure/argon2-password-hasher';
+import { createPasswordHasher } from '../modules/users';
 import { bootstrap } from '../platform/bootstrap';
 import type { Database } from '../platform/database';
 import { cliOptions, positiveInteger } from './args';
@@ -50,7 +50,7 @@ export async function seedCatalog(
     if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (got ${value})`);
   }
   const wanted: SeedCounts = { ...counts, reviews: Math.min(counts.reviews, counts.products * counts.users) };
-  const passwordHash = wanted.users > 0 ? (options.passwordHash ?? (await new Argon2PasswordHasher().hash(SEED_PASSWORD))) : '';
+  const passwordHash = wanted.users > 0 ? (options.passwordHash ?? (await createPasswordHasher().hash(SEED_PASSWORD))) : '';
 
   const inserted = await database.transaction(async () => ({
     users: await insertedCount(database, SEED_USERS_SQL, [wanted.users, passwordHash, EPOCH]),

@@ -1,6 +1,7 @@
 import type { Database } from '../../platform/database';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
+import type { PasswordHasher } from './application/credentials';
 import { UserService } from './application/user.service';
 import { UserLoaders } from './graphql/user.loaders';
 import { UserResolver } from './graphql/user.resolver';
@@ -12,6 +13,9 @@ import type { RateLimit } from '../../platform/security/rate-limiter';
 import { UserOrmEntity } from './infrastructure/user.orm-entity';
 
 export const usersOrmEntities = [UserOrmEntity];
+
+/** The password hashing accounts use, for tools that create accounts in bulk (the seed). */
+export const createPasswordHasher = (): PasswordHasher => new Argon2PasswordHasher();
 
 export interface UsersModule {
   service: UserService;
@@ -28,7 +32,7 @@ export interface UserAttemptLimits {
 export function createUsersModule(deps: { database: Database; tokens: TokenSettings; limits: UserAttemptLimits }): UsersModule {
   const service = new UserService(
     new TypeOrmUserRepository(deps.database),
-    new Argon2PasswordHasher(),
+    createPasswordHasher(),
     new JoseTokenIssuer(deps.tokens),
     new RateLimitedAttempts(deps.limits),
   );
