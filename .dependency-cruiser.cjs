@@ -33,6 +33,14 @@ module.exports = {
       },
     },
     {
+      name: 'outside-uses-module-public-api',
+      comment:
+        'Code outside src/modules (CLI, adapters, entry points) uses a module only through its index.ts too.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/modules/' },
+      to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
+    },
+    {
       name: 'domain-is-pure',
       comment:
         'domain/ is plain TypeScript: no ORM, GraphQL, HTTP, Redis, job-queue or database driver imports, ' +
