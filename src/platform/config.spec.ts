@@ -114,3 +114,11 @@ describe('loadConfig in production', () => {
     expect(loadConfig(production({ GRAPHQL_INTROSPECTION: 'true' })).graphql.introspection).toBe(true);
   });
 });
+
+describe('tracing settings', () => {
+  it('when OTEL_TRACES_SAMPLE_RATIO is not a number from 0 to 1, then the error names it; unset keeps every trace', () => {
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLE_RATIO: '1.5' })).toThrow(/OTEL_TRACES_SAMPLE_RATIO/);
+    expect(loadConfig({ OTEL_TRACES_SAMPLE_RATIO: '0.25' }).observability.traceSampleRatio).toBe(0.25);
+    expect(loadConfig({}).observability.traceSampleRatio).toBe(1);
+  });
+});

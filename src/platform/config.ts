@@ -95,8 +95,11 @@ export interface Config {
   observability: {
     /** The worker's own HTTP port for /metrics, /healthz and /readyz. */
     workerMetricsPort: number;
+    /** Unset: tracing is off. */
     otlpEndpoint: string | undefined;
     serviceName: string | undefined;
+    /** Share of new traces kept, 0 to 1. */
+    traceSampleRatio: number;
   };
   worker: {
     concurrency: number;
@@ -142,6 +145,17 @@ class EnvReader {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
       this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  fraction(name: string, fallback: number): number {
+    const value = this.string(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
+      this.problems.push(`${name} must be a number from 0 to 1 (got "${value}")`);
       return fallback;
     }
     return parsed;
@@ -270,6 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
       workerMetricsPort: read.integer('METRICS_PORT', 9464, 0, 65535),
       otlpEndpoint: read.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
       serviceName: read.string('OTEL_SERVICE_NAME'),
+      traceSampleRatio: read.fraction('OTEL_TRACES_SAMPLE_RATIO', 1),
     },
     worker: {
       concurrency: read.integer('WORKER_CONCURRENCY', 5, 1, 100),
