@@ -14,9 +14,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { createRuntime, type Runtime } from '../src/composition-root';
+import { createPaymentGateway, createRuntime, type Runtime } from '../src/composition-root';
 import { NodemailerEmailSender } from '../src/integration/email/nodemailer-email-sender';
-import { HttpPaymentGateway } from '../src/integration/payment-gateway/http-payment-gateway';
 import { SandboxPaymentProvider } from '../src/integration/payment-gateway/sandbox-provider';
 import { loadConfig } from '../src/platform/config';
 import { runMigrations } from '../src/platform/database';
@@ -99,8 +98,7 @@ async function main(): Promise<void> {
       ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '100000000',
     });
     const logger = createLogger({ level: config.logLevel, name: 'bench' });
-    const { timeoutMs, maxRetries, breakerThreshold, breakerHalfOpenAfterMs } = config.payments;
-    const gateway = new HttpPaymentGateway({ baseUrl: provider.url, timeoutMs, maxRetries, breakerThreshold, breakerHalfOpenAfterMs, logger });
+    const gateway = createPaymentGateway(config, logger, provider.url);
     email = new NodemailerEmailSender({ from: config.email.from, timeoutMs: config.email.timeoutMs, logger });
     runtime = await createRuntime({ config, logger, databaseUrl: dbUrl, adapters: { gateway, email } });
     const api = await runtime.startApi();

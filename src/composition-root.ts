@@ -182,6 +182,19 @@ const noPaymentProviderHere: PaymentGateway = {
   refund: () => Promise.reject(new PaymentProviderUnavailableError('no payment provider is configured in this process')),
 };
 
+/** The HTTP payment adapter with the configured timeout, retries and circuit breaker. */
+export function createPaymentGateway(config: Config, logger: Logger, baseUrl: string, metrics?: Metrics): HttpPaymentGateway {
+  return new HttpPaymentGateway({
+    baseUrl,
+    timeoutMs: config.payments.timeoutMs,
+    maxRetries: config.payments.maxRetries,
+    breakerThreshold: config.payments.breakerThreshold,
+    breakerHalfOpenAfterMs: config.payments.breakerHalfOpenAfterMs,
+    logger,
+    onCircuitStateChange: (state) => metrics?.circuitState.set({ integration: 'payment-gateway' }, CIRCUIT_STATE_VALUES[state] ?? -1),
+  });
+}
+
 export interface RunningAdapters extends Adapters {
   close(): Promise<void>;
 }
@@ -203,17 +216,7 @@ export async function createAdapters(
     providerUrl = sandbox.url;
     logger.info({ url: sandbox.url }, 'no PAYMENT_PROVIDER_URL: started the sandbox payment provider');
   }
-  const gateway = providerUrl
-    ? new HttpPaymentGateway({
-        baseUrl: providerUrl,
-        timeoutMs: config.payments.timeoutMs,
-        maxRetries: config.payments.maxRetries,
-        breakerThreshold: config.payments.breakerThreshold,
-        breakerHalfOpenAfterMs: config.payments.breakerHalfOpenAfterMs,
-        logger,
-        onCircuitStateChange: (state) => options.metrics?.circuitState.set({ integration: 'payment-gateway' }, CIRCUIT_STATE_VALUES[state] ?? -1),
-      })
-    : noPaymentProviderHere;
+  const gateway = providerUrl ? createPaymentGateway(config, logger, providerUrl, options.metrics) : noPaymentProviderHere;
   return {
     gateway,
     email,

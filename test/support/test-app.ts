@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { createRuntime, type Adapters, type ApiServer, type Runtime } from '../../src/composition-root';
+import { createPaymentGateway, createRuntime, type Adapters, type ApiServer, type Runtime } from '../../src/composition-root';
 import { NodemailerEmailSender } from '../../src/integration/email/nodemailer-email-sender';
-import { HttpPaymentGateway } from '../../src/integration/payment-gateway/http-payment-gateway';
+import type { HttpPaymentGateway } from '../../src/integration/payment-gateway/http-payment-gateway';
 import { SandboxPaymentProvider } from '../../src/integration/payment-gateway/sandbox-provider';
 import { loadConfig, type Config } from '../../src/platform/config';
 import type { JobWorker } from '../../src/platform/jobs';
@@ -60,14 +60,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, name: 'test' });
-  const gateway = new HttpPaymentGateway({
-    baseUrl: config.payments.providerUrl!,
-    timeoutMs: config.payments.timeoutMs,
-    maxRetries: config.payments.maxRetries,
-    breakerThreshold: config.payments.breakerThreshold,
-    breakerHalfOpenAfterMs: config.payments.breakerHalfOpenAfterMs,
-    logger,
-  });
+  const gateway = createPaymentGateway(config, logger, config.payments.providerUrl!);
   const email = options.email ?? new NodemailerEmailSender({ from: config.email.from, timeoutMs: 1_000, logger });
   // DATABASE_URL in `env` may point elsewhere (e.g. through a proxy the test can cut).
   const runtime = await createRuntime({ config, logger, databaseUrl: config.database.url!, adapters: { gateway, email } });
