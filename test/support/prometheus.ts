@@ -27,7 +27,16 @@ export function total(samples: Sample[], name: string, where: Record<string, str
 }
 
 export async function scrape(url: string): Promise<Sample[]> {
+  return parsePrometheus(await scrapeText(url));
+}
+
+export async function scrapeText(url: string): Promise<string> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return parsePrometheus(await response.text());
+  return response.text();
+}
+
+/** Families declared in the exposition (a labelled counter never incremented has no samples). */
+export function declaredFamilies(text: string): Set<string> {
+  return new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
 }
