@@ -45,6 +45,18 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * Variables that do not coerce to their declared types, in graphql-js's own words; each problem
+ * names the variable's path (`$input.items[0].quantity`) as other input errors name fields.
+ */
+export class InvalidVariablesError extends AppError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(readonly fields: FieldProblem[]) {
+    super(fields.map((f) => f.message).join('; '));
+    this.extensions.fields = fields;
+  }
+}
+
 export class UnauthenticatedError extends AppError {
   readonly code = 'UNAUTHENTICATED';
   constructor(message = 'Sign in to do this', reason?: string) {

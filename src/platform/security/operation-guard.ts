@@ -2,14 +2,16 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
+  getOperationAST,
   GraphQLError,
   type DocumentNode,
   type GraphQLSchema,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { QueryTooComplexError, RateLimitedError } from '../errors';
+import { InvalidVariablesError, QueryTooComplexError, RateLimitedError } from '../errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination';
 import type { Viewer } from '../viewer';
 import type { RateLimit } from './rate-limiter';
@@ -63,8 +65,13 @@ export class OperationGuard {
     ];
   }
 
-  /** The estimated cost; QueryTooComplexError above the ceiling. */
+  /**
+   * The estimated cost; QueryTooComplexError above the ceiling. The cost depends on the variables,
+   * so they are coerced here first: a client's wrong-typed variable is InvalidVariablesError
+   * (BAD_USER_INPUT), not the bare GraphQLError graphql-query-complexity would throw.
+   */
   cost(document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): number {
+    assertVariablesCoerce(this.schema, document, variables, operationName);
     const cost = getComplexity({
       schema: this.schema,
       query: document,
@@ -89,6 +96,28 @@ export class OperationGuard {
     }
     return { requested: cost, remaining: state.remaining, limit: budget.points, resetInSeconds: state.resetInSeconds };
   }
+}
+
+function assertVariablesCoerce(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): void {
+  const operation = getOperationAST(document, operationName);
+  // No such operation: execution reports that in its own words.
+  if (!operation) return;
+  const { errors } = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (!errors) return;
+  throw new InvalidVariablesError(
+    errors.map((error) => {
+      const definition = error.nodes?.[0];
+      const name = definition?.kind === 'VariableDefinition' ? definition.variable.name.value : undefined;
+      // graphql-js names the path inside the variable only in its message (`at "input.items[0]"`).
+      const inner = /got invalid value .* at "([^"]+)"; /.exec(error.message)?.[1];
+      return { path: `$${inner ?? name ?? ''}`, message: error.message };
+    }),
+  );
 }
 
 /**
