@@ -11,6 +11,9 @@ export function createRedisClient(url: string, role: string, logger: Logger, opt
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     maxRetriesPerRequest: options.failFast ? 0 : 3,
     enableOfflineQueue: !options.failFast,
+    // A Redis that hangs (connected, not answering) must fail fast too, or every limited request
+    // would wait on it; a timed-out command sends the limiters to their in-memory insurance.
+    ...(options.failFast ? { commandTimeout: 500 } : {}),
   });
   const log = logger.child({ component: 'redis', role });
   client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));

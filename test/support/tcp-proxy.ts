@@ -26,8 +26,17 @@ export class TcpProxy {
     return proxy;
   }
 
+  private stalled = false;
+
   async open(): Promise<void> {
     this.server = createServer((client) => {
+      // A stalled dependency accepts connections and never answers.
+      if (this.stalled) {
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => client.destroy());
+        return;
+      }
       const upstream = createConnection(this.target);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -39,10 +48,20 @@ export class TcpProxy {
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
   }
 
+  /**
+   * Makes the dependency hang, as an overloaded or half-dead server does: open connections and new
+   * ones stay up but nothing passes either way, until `cut()`.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const socket of this.sockets) socket.pause();
+  }
+
   /** Refuses new connections and drops every open one. */
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.stalled = false;
     for (const socket of this.sockets) socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
