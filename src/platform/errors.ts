@@ -13,7 +13,8 @@ export type PublicErrorCode =
   | 'CONFLICT'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'RATE_LIMITED'
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  | 'SERVICE_UNAVAILABLE';
 
 export interface FieldProblem {
   path: string;
@@ -102,5 +103,17 @@ export class QueryTooComplexError extends AppError {
   ) {
     super(message);
     this.extensions.limit = limit;
+  }
+}
+
+/** A dependency (the database) was briefly out of reach; the client may retry after a while. */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(
+    readonly retryAfterSeconds = 2,
+    message = 'The service is briefly unavailable; retry shortly',
+  ) {
+    super(message);
+    this.extensions.retryAfterSeconds = retryAfterSeconds;
   }
 }

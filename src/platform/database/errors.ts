@@ -4,3 +4,31 @@ import { QueryFailedError } from 'typeorm';
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
 }
+
+/**
+ * SQLSTATEs of a passing outage: the server shutting down or starting (57P01-57P03), the link
+ * lost (class 08), too many connections (53300), and the transaction conflicts that a retry of
+ * the whole request resolves (40001, 40P01).
+ */
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', '40001', '40P01']);
+const TRANSIENT_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** pg and pg-pool say these in words only. */
+const TRANSIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout/;
+
+/**
+ * True when an error means the database was briefly out of reach, not that the request or our
+ * code was wrong: the client may retry (with its idempotency key, where the operation has one).
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  let current: unknown = error;
+  // Not `instanceof Error`: socket errors may come from another realm (a VM context).
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_ERRNOS.has(code))) return true;
+    if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
+    // graphql-js wraps what is not `instanceof Error` as NonErrorThrown { thrownValue }.
+    const next = current as { driverError?: unknown; originalError?: unknown; cause?: unknown; thrownValue?: unknown };
+    current = next.driverError ?? next.originalError ?? next.thrownValue ?? next.cause;
+  }
+  return false;
+}

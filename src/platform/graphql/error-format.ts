@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, QueryTooComplexError } from '../errors';
+import { isTransientDatabaseError } from '../database/errors';
+import { AppError, QueryTooComplexError, ServiceUnavailableError } from '../errors';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 
@@ -51,7 +52,11 @@ export function isExpectedError(formatted: GraphQLFormattedError, error: unknown
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const tokens = TOKEN_LIMIT.exec(formatted.message);
-  const original = appErrorOf(error) ?? (tokens ? new QueryTooComplexError('tokens', `Query has more than ${tokens[1]} tokens`) : undefined);
+  const original =
+    appErrorOf(error) ??
+    (tokens ? new QueryTooComplexError('tokens', `Query has more than ${tokens[1]} tokens`) : undefined) ??
+    // A passing database outage is not a bug: say so, so clients know a retry is safe.
+    (isTransientDatabaseError(error) ? new ServiceUnavailableError() : undefined);
   if (original) {
     return {
       message: original.message,

@@ -34,11 +34,14 @@ export function securityPlugin(guard: OperationGuard): ApolloServerPlugin<GraphQ
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (report) result.extensions = { ...result.extensions, cost: report };
-          // A limit hit inside a resolver (e.g. sign-in attempts) answers 429 too.
-          const limited = result.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED');
-          if (limited) {
-            response.http.status = 429;
-            response.http.headers.set('retry-after', String(limited.extensions?.retryAfterSeconds ?? 60));
+          // A limit hit inside a resolver (e.g. sign-in attempts) answers 429 too; a database
+          // outage met while executing answers 503, both with Retry-After.
+          for (const [code, status] of [['SERVICE_UNAVAILABLE', 503], ['RATE_LIMITED', 429]] as const) {
+            const error = result.errors?.find((e) => e.extensions?.code === code);
+            if (!error) continue;
+            response.http.status = status;
+            response.http.headers.set('retry-after', String(error.extensions?.retryAfterSeconds ?? 60));
+            break;
           }
         },
       };
