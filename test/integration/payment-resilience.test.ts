@@ -61,10 +61,12 @@ describe('a provider that is down', () => {
     const failed = await orderReaches(test, customer, order.id, 'PAYMENT_FAILED', 30_000);
 
     // Attempt 1: three calls (1 + 2 retries). Attempt 2: the fourth failure opens the circuit
-    // and its retry fails fast. Attempt 3: fails fast. Without the breaker: 9 calls.
-    expect(test.paymentProvider.calls).toBe(4);
+    // and its retry fails fast. Attempt 3 meets the open circuit before any call: it is put off
+    // until the circuit half-opens, unspent; then the trial call fails, the circuit opens again
+    // and the retry fails fast. Without the breaker: 9 calls.
+    expect(test.paymentProvider.calls).toBe(5);
     expect(test.gateway.circuitState).toBe('open');
-    expect(failed.payment).toMatchObject({ status: 'FAILED', attempts: 4 });
+    expect(failed.payment).toMatchObject({ status: 'FAILED', attempts: 5 });
     expect(failed.payment?.lastError).toMatch(/circuit is open/);
     expect(await stockOf(test, product.id)).toBe(5);
 
@@ -75,7 +77,8 @@ describe('a provider that is down', () => {
       { what: 'the capture job to be dead-lettered' },
     );
     const captureJob = deadLetters.find((j) => j.task === 'event:payments.capture-on-order-placed')!;
-    expect(captureJob).toMatchObject({ attempts: 3, maxAttempts: 3 });
+    // The put-off attempt went on as a new job with the one attempt left.
+    expect(captureJob).toMatchObject({ attempts: 1, maxAttempts: 1 });
     expect(captureJob.lastError).toMatch(/circuit is open/);
 
     test.paymentProvider.setBehaviour({ mode: 'healthy' });
@@ -93,6 +96,46 @@ describe('a provider that is down', () => {
     expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(0);
     expect((await readOrder(test, customer, order.id)).status).toBe('PAYMENT_FAILED');
     expect(await stockOf(test, product.id)).toBe(5);
+  }, 60_000);
+});
+
+describe('a circuit that is open when a capture job runs', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp({
+      worker: true,
+      // One failure opens the circuit; each order gets one attempt, so a fast-fail counted as
+      // that attempt would fail the order.
+      env: { PAYMENT_MAX_RETRIES: '0', PAYMENT_BREAKER_THRESHOLD: '1', PAYMENT_BREAKER_HALF_OPEN_MS: '5000', PAYMENT_JOB_MAX_ATTEMPTS: '1' },
+    });
+  });
+  afterAll(() => test.stop());
+
+  it('when the breaker fails a capture fast, then the job waits for it to half-open without spending the attempt, and the order is PAID', async () => {
+    const admin = await createAdmin(test);
+    const customer = await signUpCustomer(test);
+    const product = await createProduct(test, admin, { stock: 5 });
+    test.paymentProvider.setBehaviour({ mode: 'fail', times: 1 });
+    const first = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+    await orderReaches(test, customer, first.id, 'PAYMENT_FAILED', 15_000);
+    expect(test.gateway.circuitState).toBe('open');
+
+    const second = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+    // The job ran while the circuit was open: it failed fast and was put off, not failed.
+    const putOff = await eventually(
+      () => readOrder(test, customer, second.id),
+      (order) => /not counted/.test(order.payment?.lastError ?? '') || order.status !== 'PENDING',
+      { what: 'the capture job to meet the open circuit', timeoutMs: 15_000 },
+    );
+    expect(putOff).toMatchObject({ status: 'PENDING', payment: { status: 'PENDING', attempts: 0 } });
+
+    const paid = await orderReaches(test, customer, second.id, 'PAID', 20_000);
+    // Only the call that reached the provider counted.
+    expect(paid.payment).toMatchObject({ status: 'CAPTURED', attempts: 1 });
+    expect(test.paymentProvider.capturesFor(second.id)).toHaveLength(1);
+    expect(test.paymentProvider.calls).toBe(2);
+    // The first order's job reached the provider and was dead-lettered; nothing failed on the breaker.
+    expect((await new FailedJobs(test.app.dataSource).list()).map((j) => j.lastError)).toEqual(['payment provider answered 503']);
   }, 60_000);
 });
 

@@ -16,6 +16,7 @@ import type { Logger } from '../../platform/logger';
 import { inSpan, SpanKind } from '../../platform/tracing';
 import {
   PaymentDeclinedError,
+  PaymentProviderCircuitOpenError,
   PaymentProviderUnavailableError,
   type GatewayCallHooks,
   type PaymentGateway,
@@ -56,6 +57,8 @@ class TransientProviderError extends Error {}
 export class HttpPaymentGateway implements PaymentGateway {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly policy;
+  /** When the circuit last opened: it half-opens breakerHalfOpenAfterMs later. */
+  private openedAt = 0;
 
   constructor(private readonly options: HttpPaymentGatewayOptions) {
     const transient = handleWhen((error) => error instanceof TransientProviderError || error instanceof TaskCancelledError);
@@ -64,6 +67,7 @@ export class HttpPaymentGateway implements PaymentGateway {
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     });
     this.breaker.onStateChange((state) => {
+      if (state === CircuitState.Open) this.openedAt = Date.now();
       const name = STATE_NAMES[state];
       options.logger.warn({ integration: 'payment-gateway', state: name }, 'payment provider circuit changed state');
       options.onCircuitStateChange?.(name);
@@ -100,17 +104,24 @@ export class HttpPaymentGateway implements PaymentGateway {
 
   /** A POST with an idempotency key, or a GET (`payload` null), through the resilience policy. */
   private async call(path: string, payload: object | null, idempotencyKey: string | null, hooks?: GatewayCallHooks): Promise<Record<string, unknown>> {
+    let requestsSent = 0;
     try {
       return await inSpan(
         `payment-gateway ${payload === null ? 'GET' : 'POST'} ${path.split('?')[0]}`,
         { kind: SpanKind.CLIENT, attributes: { 'payment.idempotency_key': idempotencyKey ?? '' } },
         () =>
           this.policy.execute(async ({ signal }) => {
+            requestsSent += 1;
             await hooks?.onAttempt?.();
             return this.post(path, payload, idempotencyKey, signal);
           }),
       );
     } catch (error) {
+      if (error instanceof BrokenCircuitError && requestsSent === 0) {
+        // Try again a little after the circuit half-opens (the jitter spreads the waiting jobs).
+        const halfOpensIn = Math.max(0, this.openedAt + this.options.breakerHalfOpenAfterMs - Date.now());
+        throw new PaymentProviderCircuitOpenError(halfOpensIn + 100 + Math.floor(Math.random() * 400));
+      }
       if (error instanceof BrokenCircuitError) {
         throw new PaymentProviderUnavailableError('payment provider circuit is open; failing fast');
       }

@@ -2,6 +2,7 @@
 export { createPaymentsModule, paymentsOrmEntities, type PaymentsModule } from './payments.module';
 export {
   PaymentDeclinedError,
+  PaymentProviderCircuitOpenError,
   PaymentProviderUnavailableError,
   type GatewayCallHooks,
   type PaymentGateway,

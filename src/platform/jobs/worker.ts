@@ -13,6 +13,7 @@ import { Pool } from 'pg';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { contextFromCarrier, inSpan, SpanKind, type TraceCarrier } from '../tracing';
+import { RetryLaterError } from './retry-later';
 
 export interface RunningJob {
   id: string;
@@ -176,19 +177,38 @@ function toTask(name: string, handler: JobHandler, log: Logger): Task {
   return async (rawPayload, helpers) => {
     const { job } = helpers;
     const { _trace, ...payload } = (rawPayload ?? {}) as { _trace?: TraceCarrier };
-    await inSpan(
-      `job ${name}`,
-      { kind: SpanKind.CONSUMER, parent: contextFromCarrier(_trace), attributes: { 'job.id': job.id, 'job.attempt': job.attempts } },
-      () =>
-        handler(payload, {
-          id: job.id,
-          task: name,
-          attempt: job.attempts,
-          maxAttempts: job.max_attempts,
-          isFinalAttempt: job.attempts >= job.max_attempts,
-          logger: log.child({ jobId: job.id, task: name, attempt: job.attempts }),
-        }),
-    );
+    try {
+      await inSpan(
+        `job ${name}`,
+        { kind: SpanKind.CONSUMER, parent: contextFromCarrier(_trace), attributes: { 'job.id': job.id, 'job.attempt': job.attempts } },
+        () =>
+          handler(payload, {
+            id: job.id,
+            task: name,
+            attempt: job.attempts,
+            maxAttempts: job.max_attempts,
+            isFinalAttempt: job.attempts >= job.max_attempts,
+            logger: log.child({ jobId: job.id, task: name, attempt: job.attempts }),
+          }),
+      );
+    } catch (error) {
+      if (!(error instanceof RetryLaterError)) throw error;
+      // graphile-worker counts every failure as an attempt. This one did not really try, so the
+      // job completes and a copy is scheduled with the attempts it had left, this one included.
+      const runAt = new Date(Date.now() + error.delayMs);
+      const queueName =
+        job.job_queue_id === null
+          ? undefined
+          : (await helpers.query<{ queue_name: string }>('SELECT queue_name FROM graphile_worker._private_job_queues WHERE id = $1', [job.job_queue_id]))
+              .rows[0]?.queue_name;
+      await helpers.addJob(name, rawPayload, {
+        runAt,
+        maxAttempts: job.max_attempts - job.attempts + 1,
+        queueName,
+        priority: job.priority,
+      });
+      log.warn({ jobId: job.id, task: name, runAt, reason: error.message }, 'job rescheduled without spending an attempt');
+    }
   };
 }
 

@@ -1,3 +1,5 @@
+import { RetryLaterError } from '../../../platform/jobs/retry-later';
+
 /**
  * The port to a payment provider. The production adapter speaks HTTP
  * (src/integration/payment-gateway); tests and development run the same adapter against the
@@ -38,5 +40,16 @@ export class PaymentProviderUnavailableError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PaymentProviderUnavailableError';
+  }
+}
+
+/**
+ * The circuit is open and nothing was sent: not a try at all. The job waits for the circuit to
+ * half-open instead of spending one of the order's attempts.
+ */
+export class PaymentProviderCircuitOpenError extends RetryLaterError {
+  constructor(retryAfterMs: number) {
+    super(retryAfterMs, 'payment provider circuit is open; failing fast (not counted as an attempt)');
+    this.name = 'PaymentProviderCircuitOpenError';
   }
 }

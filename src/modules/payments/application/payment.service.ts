@@ -1,4 +1,5 @@
 import type { UnitOfWork } from '../../../platform/database/unit-of-work';
+import { RetryLaterError } from '../../../platform/jobs/retry-later';
 import type { EventPublisher, HandlerContext } from '../../../platform/events';
 import type { OrderEvents, OrderService } from '../../orders';
 import { captureKey, refundKey, type Payment } from '../domain/payment';
@@ -60,6 +61,8 @@ export class PaymentService {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       await this.payments.recordError(payment.id, reason);
+      // Nothing reached the provider: the job waits for the breaker, the attempt is not spent.
+      if (error instanceof RetryLaterError) throw error;
       if (error instanceof PaymentDeclinedError) {
         await this.fail(payment, reason);
         return;
