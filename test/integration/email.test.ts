@@ -48,3 +48,13 @@ it('when the email job runs twice for one notification, then one email is sent',
 
   expect(sink.received.slice(before).filter((m) => m.to.includes(customer.email))).toHaveLength(1);
 });
+
+it('when two deliveries of one email job run at the same time, then one email is sent', async () => {
+  const customer = await signUpCustomer(test);
+  const before = sink.received.length;
+  const job = { userId: customer.id, subject: 'At once', text: 'hello', dedupeKey: `concurrent-${customer.id}` };
+
+  await Promise.all([test.app.modules.notifications.service.sendEmail(job), test.app.modules.notifications.service.sendEmail(job)]);
+
+  expect(sink.received.slice(before).filter((m) => m.to.includes(customer.email))).toHaveLength(1);
+});

@@ -16,6 +16,8 @@ export interface NotificationRepository {
   list(userId: string, unreadOnly: boolean, page: PageRequest<CreatedAtKey>): Promise<Notification[]>;
   count(userId: string, unreadOnly: boolean): Promise<number>;
   markRead(id: string, userId: string): Promise<Notification | null>;
+  /** Inside a transaction: holds the key until it ends, so one sender at a time decides. */
+  claimEmail(dedupeKey: string): Promise<void>;
   wasEmailSent(dedupeKey: string): Promise<boolean>;
   recordEmailSent(dedupeKey: string, messageId: string): Promise<void>;
 }

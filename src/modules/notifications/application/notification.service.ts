@@ -72,15 +72,20 @@ export class NotificationService {
   }
 
   /**
-   * Sends at most one email per key once it is recorded; a crash between sending and recording
-   * can send it twice (SMTP offers no idempotency), never lose it.
+   * Sends at most one email per key: the key is claimed (a transaction-scoped lock) before
+   * sending, so a second delivery of the job running at the same time waits, then finds it sent.
+   * Only a crash between sending and committing can send it twice (SMTP offers no idempotency);
+   * it is never lost.
    */
   async sendEmail(job: SendEmailJob): Promise<void> {
-    if (await this.notifications.wasEmailSent(job.dedupeKey)) return;
-    const user = await this.users.findById(job.userId);
-    if (!user) return;
-    const { messageId } = await this.email.send({ to: user.email, subject: job.subject, text: job.text });
-    await this.notifications.recordEmailSent(job.dedupeKey, messageId);
+    await this.unitOfWork.transaction(async () => {
+      await this.notifications.claimEmail(job.dedupeKey);
+      if (await this.notifications.wasEmailSent(job.dedupeKey)) return;
+      const user = await this.users.findById(job.userId);
+      if (!user) return;
+      const { messageId } = await this.email.send({ to: user.email, subject: job.subject, text: job.text });
+      await this.notifications.recordEmailSent(job.dedupeKey, messageId);
+    });
   }
 
   async list(viewer: Viewer, unreadOnly: boolean, first?: number | null, after?: string | null) {

@@ -63,6 +63,10 @@ export class SqlNotificationRepository implements NotificationRepository {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
+  async claimEmail(dedupeKey: string): Promise<void> {
+    await this.db.sql(`SELECT pg_advisory_xact_lock(hashtextextended('sent_emails:' || $1, 0))`, [dedupeKey]);
+  }
+
   async wasEmailSent(dedupeKey: string): Promise<boolean> {
     const rows = await this.db.sql(`SELECT 1 FROM sent_emails WHERE dedupe_key = $1`, [dedupeKey]);
     return rows.length > 0;
