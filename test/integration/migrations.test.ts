@@ -1,0 +1,45 @@
+import { createDataSource } from '../../src/platform/database';
+import { createLogger } from '../../src/platform/logger';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/** Every migration can be undone: `down` from the latest reaches an empty schema, and `up` works again. */
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+
+const ourObjects = (query: (sql: string) => Promise<{ name: string }[]>) =>
+  query(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm', 'S', 'p') AND c.relname NOT IN ('schema_migrations', 'schema_migrations_id_seq')
+     UNION ALL
+     SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+      WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
+     UNION ALL
+     SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'public'
+        -- An extension's functions (pg_trgm) are the extension's, not ours.
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+      ORDER BY 1`,
+  );
+
+it('when every migration is reverted, then the public schema is empty; when they run again, then the same objects exist', async () => {
+  const { dataSource } = createDataSource({ url: database.url, poolSize: 1, entities: [], logger: createLogger({ level: 'silent' }) });
+  await dataSource.initialize();
+  try {
+    const query = (sql: string) => dataSource.query(sql) as Promise<{ name: string }[]>;
+    const migrated = await ourObjects(query);
+    expect(migrated.length).toBeGreaterThan(5);
+
+    const count = dataSource.migrations.length;
+    for (let i = 0; i < count; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await query('SELECT name FROM schema_migrations')).toEqual([]);
+    expect(await ourObjects(query)).toEqual([]);
+
+    expect((await dataSource.runMigrations({ transaction: 'each' })).length).toBe(count);
+    expect(await ourObjects(query)).toEqual(migrated);
+  } finally {
+    await dataSource.destroy();
+  }
+});
