@@ -48,6 +48,8 @@ const CONTRACT_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 const OVERSIZED = 'x'.repeat(20_000);
+/** The kinds of wrong value tried on each field inside an input object. */
+const NESTED_KINDS = /: (null for non-null|object|unknown enum value|string for Int|Int above 2\^31|oversized \w+|missing)$/;
 const schema = buildSchema(readFileSync(path.join(__dirname, '../../schema.graphql'), 'utf8'));
 
 /** A value of the wrong kind that graphql-js must refuse, or an oversized one it may accept. */
@@ -103,9 +105,9 @@ function mutationsOf(type: GraphQLInputType, where: string): Mutation[] {
         const { [field.name]: _dropped, ...rest } = valid;
         out.push({ what: `${where}.${field.name}: missing`, value: rest });
       }
-      for (const inner of mutationsOf(field.type, `${where}.${field.name}`)) {
-        out.push({ ...inner, value: { ...valid, [field.name]: inner.value }, literal: undefined });
-      }
+      // Inside an input object, a few kinds per field are enough: coercion is the same code.
+      const inner = mutationsOf(field.type, `${where}.${field.name}`).filter((m) => NESTED_KINDS.test(m.what));
+      for (const m of inner) out.push({ ...m, value: { ...valid, [field.name]: m.value } });
     }
   } else if (type instanceof GraphQLScalarType) {
     switch (type.name) {
@@ -174,6 +176,8 @@ function casesFor(operation: Case['operation'], root: GraphQLObjectType | null |
           variables,
           wellTyped: Boolean(mutation.wellTyped),
         });
+        // Literals are refused by validation before coercion; the argument itself is enough there.
+        if (mutation.what.includes(').')) continue;
         const inline = field.args.map((a) => `${a.name}: ${a === target ? (mutation.literal ?? toLiteral(mutation.value)) : toLiteral(validValue(a.type))}`);
         cases.push({
           operation,
@@ -246,7 +250,7 @@ describe('schema-driven input fuzzing', () => {
     });
     expect(found).toEqual([]);
     await expectStillAnswering();
-  });
+  }, 240_000);
 
   it.each(['anonymous', 'customer', 'admin'] as const)('when %s subscribes with wrong input over graphql-ws, then a contract code, and the socket stays up', async (role) => {
     const client = connectLive(test.url, tokens[role]);

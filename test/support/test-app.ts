@@ -46,7 +46,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_POOL_SIZE: '5',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PAYMENT_PROVIDER_URL: paymentProvider.url,
-    PAYMENT_TIMEOUT_MS: '500',
+    // The sandbox provider shares this busy process: a tight timeout would open the breaker under load.
+    PAYMENT_TIMEOUT_MS: '3000',
     PAYMENT_BREAKER_HALF_OPEN_MS: '60000',
     WORKER_POLL_INTERVAL_MS: '200',
     WORKER_HEARTBEAT_MS: '500',
