@@ -70,7 +70,8 @@ export function startService(kind: keyof typeof ENTRY_POINTS, env: Record<string
     output,
     exited,
     kill: (signal = 'SIGTERM') => void child.kill(signal),
-    waitForLog: (pattern, timeoutMs = 20_000) =>
+    // Generous: a cold start of a compiled process takes over 20 s on a busy 2-core box.
+    waitForLog: (pattern, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms; output:\n${output.slice(-30).join('\n')}`)),
