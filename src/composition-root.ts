@@ -135,7 +135,7 @@ export function composeApplication(deps: {
 
   const users = createUsersModule({ database, tokens: tokenSettings(config), limits: limits.users });
   const catalog = createCatalogModule({ database, events, live });
-  const orders = createOrdersModule({ database, stock: catalog.service, events, live });
+  const orders = createOrdersModule({ database, jobs, stock: catalog.service, events, live });
   const payments = createPaymentsModule({
     database,
     gateway: adapters.gateway,

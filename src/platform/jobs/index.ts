@@ -1,3 +1,3 @@
-export { PostgresJobQueue, type EnqueueOptions, type JobName, type JobPayloads, type JobQueue } from './job-queue';
+export { addJobsSql, PostgresJobQueue, type EnqueueOptions, type JobName, type JobPayloads, type JobQueue } from './job-queue';
 export { JobWorker, type JobHandler, type JobWorkerOptions, type RunningJob } from './worker';
 export { FailedJobs, type FailedJob } from './failed-jobs';
