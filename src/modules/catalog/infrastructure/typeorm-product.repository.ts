@@ -59,14 +59,14 @@ export class TypeOrmProductRepository implements ProductRepository {
 
   async updateIfVersion(id: string, expectedVersion: number, changes: ProductChanges): Promise<VersionedUpdate> {
     const rows = await this.db.sql<ProductRow>(
-      `UPDATE products
+      `UPDATE products p
           SET name = COALESCE($3, name),
               description = COALESCE($4, description),
               price_amount = COALESCE($5, price_amount),
               version = version + 1,
               updated_at = now()
         WHERE id = $1 AND version = $2
-        RETURNING ${COLUMNS.replaceAll('p.', '')}`,
+        RETURNING ${COLUMNS}`,
       [id, expectedVersion, changes.name ?? null, changes.description ?? null, changes.priceAmount ?? null],
     );
     if (rows[0]) return { outcome: 'updated', product: fromRow(rows[0]) };
@@ -76,10 +76,10 @@ export class TypeOrmProductRepository implements ProductRepository {
 
   async addStock(id: string, quantity: number): Promise<Product | null> {
     const rows = await this.db.sql<ProductRow>(
-      `UPDATE products
+      `UPDATE products p
           SET stock = stock + $2, version = version + 1, updated_at = now()
         WHERE id = $1 AND stock <= $3::int - $2::int
-        RETURNING ${COLUMNS.replaceAll('p.', '')}`,
+        RETURNING ${COLUMNS}`,
       [id, quantity, LIMITS.maxStock],
     );
     if (rows[0]) return fromRow(rows[0]);

@@ -22,7 +22,7 @@ export class TypeOrmReviewRepository implements ReviewRepository {
   async create(review: NewReview): Promise<Review> {
     try {
       const rows = await this.db.sql<ReviewRow>(
-        `INSERT INTO reviews (product_id, author_id, rating, body) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+        `INSERT INTO reviews AS r (product_id, author_id, rating, body) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
         [review.productId, review.authorId, review.rating, review.body],
       );
       return fromRow(rows[0]!);
