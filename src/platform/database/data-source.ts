@@ -10,6 +10,7 @@ import {
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { QueryObserver } from './query-logger';
+import { typeParsers } from './type-parsers';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type EntityList = MixedList<Function | string | EntitySchema>;
@@ -53,6 +54,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
       idleTimeoutMillis: 30_000,
       // A runaway statement must not hold a pool connection forever.
       statement_timeout: 30_000,
+      types: typeParsers,
     },
   });
   return { dataSource, queries };
