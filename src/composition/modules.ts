@@ -2,16 +2,16 @@
 // resolver and loader registries and the job handlers. Builds no connections of its own.
 import { DataSource } from 'typeorm';
 import { createAnalyticsModule } from '../modules/analytics';
-import { catalogOrmEntities, createCatalogModule, type CatalogEvents, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
+import { createCatalogModule, type CatalogEvents, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
 import {
   createNotificationsModule,
   type NotificationEvents,
   type NotificationLiveTopics,
   type NotificationsModule,
 } from '../modules/notifications';
-import { createOrdersModule, ordersOrmEntities, type OrderEvents, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
-import { createPaymentsModule, paymentsOrmEntities, type PaymentEvents, type PaymentsModule } from '../modules/payments';
-import { usersOrmEntities, createUsersModule, type UsersModule } from '../modules/users';
+import { createOrdersModule, type OrderEvents, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
+import { createPaymentsModule, type PaymentEvents, type PaymentsModule } from '../modules/payments';
+import { createUsersModule, type UsersModule } from '../modules/users';
 import type { Config } from '../platform/config';
 import { Database } from '../platform/database';
 import { EventBus, eventJobHandlers } from '../platform/events';
@@ -29,8 +29,6 @@ export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & Notificati
 
 /** Every live-update topic, from every module. */
 export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics;
-
-export const ormEntities = [...usersOrmEntities, ...catalogOrmEntities, ...ordersOrmEntities, ...paymentsOrmEntities];
 
 export interface Modules {
   users: UsersModule;

@@ -12,10 +12,7 @@ import { OrderService } from './application/order.service';
 import type { OrderEvents } from './domain/order.events';
 import { OrderLoaders } from './graphql/order.loaders';
 import { OrderItemResolver, OrderResolver, UserOrdersResolver } from './graphql/order.resolver';
-import { OrderItemOrmEntity, OrderOrmEntity } from './infrastructure/order.orm-entities';
 import { TypeOrmOrderRepository } from './infrastructure/typeorm-order.repository';
-
-export const ordersOrmEntities = [OrderOrmEntity, OrderItemOrmEntity];
 
 export interface OrdersModule {
   service: OrderService;

@@ -10,9 +10,6 @@ import { JoseTokenIssuer, type TokenSettings } from './infrastructure/jose-token
 import { RateLimitedAttempts } from './infrastructure/rate-limited-attempts';
 import { TypeOrmUserRepository } from './infrastructure/typeorm-user.repository';
 import type { RateLimit } from '../../platform/security/rate-limiter';
-import { UserOrmEntity } from './infrastructure/user.orm-entity';
-
-export const usersOrmEntities = [UserOrmEntity];
 
 /** The password hashing accounts use, for tools that create accounts in bulk (the seed). */
 export const createPasswordHasher = (): PasswordHasher => new Argon2PasswordHasher();

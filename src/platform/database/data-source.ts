@@ -3,22 +3,16 @@ import {
   DataSource,
   EventSubscriber,
   type AfterQueryEvent,
-  type EntitySchema,
   type EntitySubscriberInterface,
-  type MixedList,
 } from 'typeorm';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { QueryObserver } from './query-logger';
 import { typeParsers } from './type-parsers';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type EntityList = MixedList<Function | string | EntitySchema>;
-
 export interface DataSourceOptions {
   url: string;
   poolSize: number;
-  entities: EntityList;
   logger: Logger;
   applicationName?: string;
   /** Told every statement's duration (for the query-latency histogram). */
@@ -39,7 +33,8 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: options.entities,
+    // Repositories write SQL (ADR 7): no entity classes to register.
+    entities: [],
     migrations,
     migrationsTableName: 'schema_migrations',
     subscribers: onQueryDone ? [QueryTiming] : [],
@@ -65,7 +60,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
  * ours from `migrations/`, then graphile-worker's job-queue schema, which `add_job` needs.
  */
 export async function runMigrations(url: string, logger: Logger): Promise<string[]> {
-  const { dataSource } = createDataSource({ url, poolSize: 1, entities: [], logger, applicationName: 'storefront-graph-migrate' });
+  const { dataSource } = createDataSource({ url, poolSize: 1, logger, applicationName: 'storefront-graph-migrate' });
   await dataSource.initialize();
   let applied: string[];
   try {
