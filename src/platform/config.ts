@@ -59,7 +59,10 @@ export interface Config {
     trustedDocuments: 'off' | 'audit' | 'enforce';
     /** The manifest codegen writes from the client operations. */
     trustedDocumentsManifest: string;
-    /** Reverse proxies whose X-Forwarded-For is trusted for the client IP: a hop count or an address list. */
+    /**
+     * Reverse proxies whose X-Forwarded-For is trusted for the client IP: a hop count or an address
+     * list. Empty (the default) trusts none: the client IP is the socket's peer address.
+     */
     trustProxy: string;
   };
   payments: {
@@ -257,7 +260,8 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
       trustedDocuments: read.oneOf('TRUSTED_DOCUMENTS', ['off', 'audit', 'enforce'] as const, 'off'),
       trustedDocumentsManifest: read.string('TRUSTED_DOCUMENTS_MANIFEST') ?? 'persisted-operations.json',
-      trustProxy: read.string('TRUST_PROXY') ?? 'loopback, linklocal, uniquelocal',
+      // Any client on a private network could otherwise pick its own IP and reset every per-IP limit.
+      trustProxy: read.string('TRUST_PROXY') ?? '',
     },
     payments: {
       providerUrl: read.url('PAYMENT_PROVIDER_URL', ['http:', 'https:']),
