@@ -28,7 +28,8 @@ export interface Config {
     prefix: string;
   };
   auth: {
-    jwtSecret: string;
+    /** Unset outside production: an API process then needs the embedded database (see jwt-secret.ts). */
+    jwtSecret: string | undefined;
     jwtIssuer: string;
     jwtAudience: string;
     tokenTtlSeconds: number;
@@ -119,8 +120,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Used only outside production, so `npm start` works with no setup; production refuses it. */
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production!';
 const MIN_SECRET_BYTES = 32;
 
 type Env = Record<string, string | undefined>;
@@ -197,12 +196,11 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = read.oneOf<NodeEnv>('NODE_ENV', ['development', 'test', 'production'], 'development');
   const isProduction = nodeEnv === 'production';
 
-  let jwtSecret = read.string('JWT_SECRET');
+  // No secret in the code: outside production, an API process generates one for the embedded
+  // database, and refuses to start with a DATABASE_URL but no JWT_SECRET (jwt-secret.ts).
+  const jwtSecret = read.string('JWT_SECRET');
   if (jwtSecret === undefined) {
     if (isProduction) read.problems.push('JWT_SECRET is required in production');
-    jwtSecret = DEVELOPMENT_JWT_SECRET;
-  } else if (isProduction && jwtSecret === DEVELOPMENT_JWT_SECRET) {
-    read.problems.push('JWT_SECRET must not be the development default in production');
   } else if (isProduction && Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
     read.problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes in production`);
   }

@@ -5,7 +5,8 @@ import { ROLES, type Role, type User } from '../domain/user';
 import { InvalidTokenError } from '../domain/user.errors';
 
 export interface TokenSettings {
-  secret: string;
+  /** Unset in processes that never sign or check a token (the CLIs, a worker). */
+  secret: string | undefined;
   issuer: string;
   audience: string;
   ttlSeconds: number;
@@ -15,10 +16,15 @@ const ALGORITHM = 'HS256';
 
 /** HS256 JWTs. Verification pins the algorithm, issuer and audience; `alg: none` never passes. */
 export class JoseTokenIssuer implements TokenIssuer {
-  private readonly key: Uint8Array;
+  private readonly secretKey: Uint8Array | undefined;
 
   constructor(private readonly settings: TokenSettings) {
-    this.key = new TextEncoder().encode(settings.secret);
+    this.secretKey = settings.secret === undefined ? undefined : new TextEncoder().encode(settings.secret);
+  }
+
+  private get key(): Uint8Array {
+    if (!this.secretKey) throw new Error('this process has no JWT secret, so it can neither issue nor verify tokens');
+    return this.secretKey;
   }
 
   async issue(user: Pick<User, 'id' | 'role'>): Promise<IssuedToken> {
