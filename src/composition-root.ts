@@ -30,7 +30,7 @@ import {
   type PaymentGateway,
   type PaymentsModule,
 } from './modules/payments';
-import { createUsersModule, usersOrmEntities, type UserAttemptLimits, type UsersModule } from './modules/users';
+import { createUsersModule, usersOrmEntities, type UserAttemptLimits, type UserLiveTopics, type UsersModule } from './modules/users';
 import type { Config } from './platform/config';
 import { createDataSource, Database, type QueryObserver } from './platform/database';
 import { EventBus, eventJobHandlers } from './platform/events';
@@ -56,7 +56,7 @@ import type { Redis } from 'ioredis';
 export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
 
 /** Every live-update topic, from every module. */
-export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics;
+export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics & UserLiveTopics;
 
 export const ormEntities = [...usersOrmEntities, ...catalogOrmEntities, ...ordersOrmEntities, ...paymentsOrmEntities];
 
@@ -133,7 +133,14 @@ export function composeApplication(deps: {
   const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
   const events = new EventBus<AppEvents>(database, jobs, logger);
 
-  const users = createUsersModule({ database, tokens: tokenSettings(config), limits: limits.users });
+  const users = createUsersModule({
+    database,
+    tokens: tokenSettings(config),
+    limits: limits.users,
+    live,
+    accountCache: { ttlMs: config.auth.accountCacheTtlSeconds * 1000, maxEntries: 10_000 },
+    onPublishError: (error) => logger.warn({ err: error }, 'user change not published to other instances'),
+  });
   const catalog = createCatalogModule({ database, events, live });
   const orders = createOrdersModule({ database, stock: catalog.service, events, live });
   const payments = createPaymentsModule({
@@ -297,6 +304,7 @@ export async function createRuntime(options: {
     limits: createRateLimits(config, redis, metrics),
     metrics,
   });
+  await application.modules.users.changes.start();
   const readinessChecks = [
     { name: 'postgres', check: () => database.ping() },
     { name: 'job-queue', check: () => database.sql('SELECT 1 FROM graphile_worker.jobs LIMIT 1').then(() => undefined) },
@@ -337,6 +345,7 @@ export async function createRuntime(options: {
     close: async () => {
       // API first (no new work), then the worker finishes its jobs, then the pool closes.
       for (const stop of stoppers) await stop();
+      await application.modules.users.changes.stop();
       await pubsub.close();
       redis?.disconnect();
       await dataSource.destroy();
@@ -390,6 +399,8 @@ async function createApiServer(deps: {
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
     metrics,
   });
+  // A revoked token, a deleted account or a new role closes the user's open sockets (4403).
+  application.modules.users.changes.onChange((userId) => ws.revalidateViewer(userId));
   const app = createHttpApp({
     logger,
     graphql: graphql.middleware,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createRateLimits, tokenSettings } from '../composition-root';
-import { createUsersModule } from '../modules/users';
+import { createUsersModule, type UserLiveTopics } from '../modules/users';
+import { createLivePubSub } from '../platform/pubsub';
 import { bootstrap } from '../platform/bootstrap';
 import { AppError } from '../platform/errors';
 import { withDatabase } from './with-database';
@@ -15,14 +16,21 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { config, logger } = bootstrap('create-admin');
-  await withDatabase(config, logger, async (database) => {
-    const { user, created } = await createUsersModule({ database, tokens: tokenSettings(config), limits: createRateLimits(config, null).users }).service.ensureAdmin({
-      email: options.email!,
-      password: options.password!,
-      name: options.name ?? 'Admin',
+  // With Redis, running API instances learn of the promotion (and of a reset password) at once.
+  const pubsub = config.redis.url ? createLivePubSub<UserLiveTopics>({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger }) : undefined;
+  try {
+    await withDatabase(config, logger, async (database) => {
+      const users = createUsersModule({ database, tokens: tokenSettings(config), limits: createRateLimits(config, null).users, live: pubsub?.channels });
+      const { user, created } = await users.service.ensureAdmin({
+        email: options.email!,
+        password: options.password!,
+        name: options.name ?? 'Admin',
+      });
+      process.stdout.write(`${created ? 'created' : 'updated'} admin ${user.email} (${user.id})\n`);
     });
-    process.stdout.write(`${created ? 'created' : 'updated'} admin ${user.email} (${user.id})\n`);
-  });
+  } finally {
+    await pubsub?.close();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -33,6 +33,11 @@ export interface Config {
     jwtIssuer: string;
     jwtAudience: string;
     tokenTtlSeconds: number;
+    /**
+     * How long an instance may serve a user's role and token version from memory. Changes made
+     * through the application reach every instance at once; this bounds changes made behind its back.
+     */
+    accountCacheTtlSeconds: number;
   };
   admin: { email: string | undefined; password: string | undefined };
   graphql: {
@@ -232,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwtIssuer: read.string('JWT_ISSUER') ?? 'storefront-graph',
       jwtAudience: read.string('JWT_AUDIENCE') ?? 'storefront-graph',
       tokenTtlSeconds: read.integer('JWT_TTL_SECONDS', 3600, 10, 30 * 24 * 3600),
+      accountCacheTtlSeconds: read.integer('ACCOUNT_CACHE_TTL_SECONDS', 60, 1, 3600),
     },
     admin: { email: read.string('ADMIN_EMAIL'), password: read.string('ADMIN_PASSWORD') },
     graphql: {

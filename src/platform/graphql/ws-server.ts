@@ -55,9 +55,13 @@ export interface GraphQLWsServerOptions {
 interface ConnectionState {
   connectionId: string;
   viewer: Viewer;
+  /** The Authorization value the socket signed in with, re-checked when its user changes. */
+  authorization?: string;
   clientIp: string;
   expiryTimer?: NodeJS.Timeout;
 }
+
+type WebSocketLike = { close(code: number, reason: string): void };
 
 /** The close code the contract uses for an invalid, tampered or expired token. */
 export const FORBIDDEN_CLOSE_CODE = 4403;
@@ -105,7 +109,7 @@ export class GraphQLWsServer {
             log.info('websocket refused: invalid token');
             return false;
           }
-          const state: ConnectionState = { connectionId: randomUUID(), viewer, clientIp: proxyAddr(ctx.extra.request, trust) };
+          const state: ConnectionState = { connectionId: randomUUID(), viewer, authorization, clientIp: proxyAddr(ctx.extra.request, trust) };
           if (viewer) {
             const remainingMs = viewer.expiresAt * 1000 - Date.now();
             if (remainingMs <= 0) return false;
@@ -124,6 +128,15 @@ export class GraphQLWsServer {
         },
         onSubscribe: async (ctx, id, payload) => {
           const state = ctx.extra.state!;
+          // The account may have changed since the socket signed in (cached lookup: no SQL when warm).
+          if (state.authorization !== undefined) {
+            try {
+              state.viewer = await viewerFromAuthorization(state.authorization, options.authenticate);
+            } catch {
+              ctx.extra.socket.close(FORBIDDEN_CLOSE_CODE, 'Session ended');
+              return [new GraphQLError('This session has ended; sign in again', { extensions: { code: 'UNAUTHENTICATED' } })];
+            }
+          }
           const context: GraphQLContext = {
             requestId: `${state.connectionId}:${id}`,
             viewer: state.viewer,
@@ -149,6 +162,24 @@ export class GraphQLWsServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /**
+   * Re-checks the sockets of a user whose account changed: a revoked token or a deleted account
+   * closes them with 4403, and so does a new role, since running subscriptions were admitted
+   * with the old one. The client reconnects and is admitted as what it is now.
+   */
+  revalidateViewer(userId: string): void {
+    for (const [socket, state] of this.connections) {
+      if (state.viewer?.id !== userId) continue;
+      const previousRole = state.viewer.role;
+      viewerFromAuthorization(state.authorization, this.options.authenticate).then(
+        (viewer) => {
+          if (viewer?.role !== previousRole) (socket as WebSocketLike).close(FORBIDDEN_CLOSE_CODE, 'Session changed; reconnect');
+        },
+        () => (socket as WebSocketLike).close(FORBIDDEN_CLOSE_CODE, 'Session ended'),
+      );
+    }
   }
 
   /** Subscription operations currently streaming events. */

@@ -1,7 +1,6 @@
 import { jwtVerify, SignJWT } from 'jose';
-import type { AuthenticatedViewer } from '../../../platform/viewer';
-import type { IssuedToken, TokenIssuer } from '../application/credentials';
-import { ROLES, type Role, type User } from '../domain/user';
+import type { IssuedToken, TokenClaims, TokenIssuer } from '../application/credentials';
+import type { User } from '../domain/user';
 import { InvalidTokenError } from '../domain/user.errors';
 
 export interface TokenSettings {
@@ -27,10 +26,10 @@ export class JoseTokenIssuer implements TokenIssuer {
     return this.secretKey;
   }
 
-  async issue(user: Pick<User, 'id' | 'role'>): Promise<IssuedToken> {
+  async issue(user: Pick<User, 'id' | 'role'> & { tokenVersion: number }): Promise<IssuedToken> {
     const now = Math.floor(Date.now() / 1000);
     const expiresAt = now + this.settings.ttlSeconds;
-    const token = await new SignJWT({ role: user.role })
+    const token = await new SignJWT({ role: user.role, ver: user.tokenVersion })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(this.settings.issuer)
@@ -41,7 +40,7 @@ export class JoseTokenIssuer implements TokenIssuer {
     return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
-  async verify(token: string): Promise<AuthenticatedViewer> {
+  async verify(token: string): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -49,11 +48,12 @@ export class JoseTokenIssuer implements TokenIssuer {
         audience: this.settings.audience,
         requiredClaims: ['sub', 'exp'],
       });
-      const role = payload.role as Role;
-      if (typeof payload.sub !== 'string' || !ROLES.includes(role) || typeof payload.exp !== 'number') {
+      // Tokens issued before token versions existed carry none: version 0, revoked by the first bump.
+      const version = payload.ver ?? 0;
+      if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || !Number.isInteger(version)) {
         throw new InvalidTokenError();
       }
-      return { id: payload.sub, role, expiresAt: payload.exp };
+      return { userId: payload.sub, tokenVersion: version as number, expiresAt: payload.exp };
     } catch {
       throw new InvalidTokenError();
     }
