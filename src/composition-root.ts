@@ -397,6 +397,7 @@ async function createApiServer(deps: {
     hideSchemaDetails: config.isProduction,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
+    limits: config.graphql.wsLimits,
     metrics,
   });
   // A revoked token, a deleted account or a new role closes the user's open sockets (4403).

@@ -29,6 +29,7 @@ import type { GraphQLContext } from './context';
 import { formatError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
 import { viewerFromAuthorization, type Authenticate } from './server';
+import { WsLimits, type WsLimitSettings } from './ws-limits';
 
 export interface GraphQLWsServerOptions {
   httpServer: Server;
@@ -49,6 +50,8 @@ export interface GraphQLWsServerOptions {
   trustProxy: string;
   /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
   admitDocument?: (query: string, extensions: Record<string, unknown> | undefined) => GraphQLError | undefined;
+  /** Caps on sockets and operations (ws-limits.ts); none when unset. */
+  limits?: WsLimitSettings;
   metrics?: Metrics;
 }
 
@@ -91,6 +94,11 @@ export class GraphQLWsServer {
       ...(options.introspection ? [] : [noIntrospection]),
       ...options.guard.validationRules(),
     ];
+    const limits = options.limits
+      ? new WsLimits(options.limits, (request) => proxyAddr(request, trust), (limit) => options.metrics?.rateLimitRejections.inc({ limit }))
+      : undefined;
+    // Before graphql-ws's handler, so a refused socket is closed before anything is set up for it.
+    limits?.attach(this.wss);
     options.metrics?.onCollect(() => {
       options.metrics!.wsConnections.set(this.connections.size);
       options.metrics!.activeSubscriptions.set(this.activeOperations);
@@ -118,6 +126,7 @@ export class GraphQLWsServer {
           }
           ctx.extra.state = state;
           this.connections.set(ctx.extra.socket, state);
+          if (!viewer) limits?.watchAnonymous(ctx.extra.socket, () => Object.keys(ctx.subscriptions).length === 0);
           return true;
         },
         onClose: (ctx, code) => {
@@ -128,6 +137,8 @@ export class GraphQLWsServer {
         },
         onSubscribe: async (ctx, id, payload) => {
           const state = ctx.extra.state!;
+          const overLimit = limits?.admitOperation(Object.keys(ctx.subscriptions).length);
+          if (overLimit) return [overLimit];
           // The account may have changed since the socket signed in (cached lookup: no SQL when warm).
           if (state.authorization !== undefined) {
             try {
