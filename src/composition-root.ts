@@ -48,6 +48,7 @@ import type { Logger } from './platform/logger';
 import { CIRCUIT_STATE_VALUES, Metrics } from './platform/metrics';
 import { createLivePubSub, type LiveChannels, type LivePubSub } from './platform/pubsub';
 import { createRedisClient } from './platform/redis';
+import { documentSizeLimit } from './platform/security/document-size';
 import { OperationGuard } from './platform/security/operation-guard';
 import { RateLimit } from './platform/security/rate-limiter';
 import type { Redis } from 'ioredis';
@@ -381,6 +382,7 @@ async function createApiServer(deps: {
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
+    persistedQueriesTtlSeconds: config.security.apqTtlSeconds,
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -410,7 +412,7 @@ async function createApiServer(deps: {
     metrics,
     security: config.security,
     sandbox: config.graphql.sandbox,
-    beforeGraphQL: [trusted.middleware()],
+    beforeGraphQL: [documentSizeLimit(config.security.limits.maxBytes), trusted.middleware()],
   });
   httpServer.on('request', app);
   return {

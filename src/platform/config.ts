@@ -51,7 +51,9 @@ export interface Config {
     wsLimits: { maxConnectionsPerIp: number; maxConnections: number; maxSubscriptionsPerSocket: number; anonymousIdleMs: number };
   };
   security: {
-    limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+    limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBytes: number };
+    /** How long an automatic persisted query is kept after its registration. */
+    apqTtlSeconds: number;
     /** Query cost a signed-in user may spend per minute; anonymous callers, per IP. */
     costBudgetPerMinute: number;
     anonymousCostBudgetPerMinute: number;
@@ -261,7 +263,9 @@ export function loadConfig(env: Env = process.env): Config {
         maxTokens: read.integer('MAX_QUERY_TOKENS', 2_000, 50, 100_000),
         maxDirectives: read.integer('MAX_QUERY_DIRECTIVES', 50, 0, 1_000),
         maxCost: read.integer('MAX_QUERY_COST', 5_000, 10, 10_000_000),
+        maxBytes: read.integer('MAX_QUERY_BYTES', 16_384, 256, 1_048_576),
       },
+      apqTtlSeconds: read.integer('APQ_TTL_SECONDS', 3_600, 60, 604_800),
       costBudgetPerMinute: read.integer('QUERY_COST_BUDGET_PER_MINUTE', 100_000, 10, 100_000_000),
       anonymousCostBudgetPerMinute: read.integer('ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE', 50_000, 10, 100_000_000),
       signInFailures: read.integer('SIGN_IN_MAX_FAILURES', 10, 1, 10_000),

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { AppError } from '../errors';
+import { registrationCost } from '../security/document-size';
 import type { CostReport, OperationGuard } from '../security/operation-guard';
 import type { GraphQLContext } from './context';
 import { toHttpGraphQLError } from './error-format';
@@ -14,10 +15,12 @@ export function securityPlugin(guard: OperationGuard): ApolloServerPlugin<GraphQ
     async requestDidStart() {
       let report: CostReport | undefined;
       return {
-        async didResolveOperation({ document, request, operationName, contextValue }) {
+        async didResolveOperation({ document, request, operationName, contextValue, metrics }) {
           try {
             const cost = guard.cost(document, request.variables, operationName ?? undefined);
-            report = await guard.spend(contextValue.viewer, contextValue.clientIp, cost);
+            // Storing a persisted query costs by its size, so nobody fills the cache for free.
+            const storing = metrics.persistedQueryRegister ? registrationCost(request.query) : 0;
+            report = await guard.spend(contextValue.viewer, contextValue.clientIp, cost + storing);
           } catch (error) {
             if (error instanceof AppError) {
               const retryAfter = error.extensions.retryAfterSeconds;

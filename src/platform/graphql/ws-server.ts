@@ -23,6 +23,7 @@ import { AppError } from '../errors';
 import { compileTrustProxy } from '../http/trust-proxy';
 import type { Logger } from '../logger';
 import { operationLabel, type Metrics } from '../metrics';
+import { documentTooLarge } from '../security/document-size';
 import type { OperationGuard } from '../security/operation-guard';
 import type { Viewer } from '../viewer';
 import type { GraphQLContext } from './context';
@@ -228,6 +229,8 @@ export class GraphQLWsServer {
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null; extensions?: Record<string, unknown> | null },
     context: GraphQLContext,
   ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const tooLarge = documentTooLarge(payload.query, this.options.guard.limits.maxBytes);
+    if (tooLarge) return [new GraphQLError(tooLarge.message, { originalError: tooLarge })];
     const refused = this.options.admitDocument?.(payload.query, payload.extensions ?? undefined);
     if (refused) return [refused];
     let document: DocumentNode;

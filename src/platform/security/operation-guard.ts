@@ -21,6 +21,8 @@ export interface OperationLimits {
   maxTokens: number;
   maxDirectives: number;
   maxCost: number;
+  /** Bytes of the operation's text, comments and whitespace included (document-size.ts). */
+  maxBytes: number;
 }
 
 export interface CostReport {
