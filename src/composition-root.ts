@@ -110,7 +110,8 @@ export function createRateLimits(config: Config, redis: Redis | null, metrics?: 
   return {
     users: {
       signInFailuresByIp: limit('sign-in-ip', security.signInFailures, security.signInWindowSeconds),
-      signInFailuresByEmail: limit('sign-in-email', security.signInFailures, security.signInWindowSeconds),
+      signInFailuresByEmailAndIp: limit('sign-in-email-ip', security.signInFailures, security.signInWindowSeconds),
+      signInFailuresByEmail: limit('sign-in-email', security.signInFailuresPerEmail, security.signInWindowSeconds),
       signUpsByIp: limit('sign-up-ip', security.signUpsPerHour, 3_600),
     },
     costBudgets: {
@@ -366,7 +367,14 @@ async function createApiServer(deps: {
   const schema = await buildGraphQLSchema(application.resolvers);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
-  const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
+  const requestTimeout = config.security.requestTimeoutMs;
+  const httpServer = createServer({
+    requestTimeout,
+    headersTimeout: Math.min(60_000, requestTimeout),
+    // Node enforces both timeouts only when it checks, every 30 s by default: a 30 s timeout then
+    // fired after up to 60 s. Checking every tenth of the timeout keeps it within 10 %.
+    connectionsCheckingInterval: Math.max(100, Math.floor(requestTimeout / 10)),
+  });
   let shuttingDown = false;
   const graphql = await createGraphQLServer({
     schema,

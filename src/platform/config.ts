@@ -59,6 +59,8 @@ export interface Config {
     anonymousCostBudgetPerMinute: number;
     /** Failed sign-ins allowed per IP and per email in the window, before RATE_LIMITED. */
     signInFailures: number;
+    /** Failed sign-ins allowed for one email from all IPs together: high, so no one attacker can lock a user out. */
+    signInFailuresPerEmail: number;
     signInWindowSeconds: number;
     /** Sign-ups allowed per IP per hour. */
     signUpsPerHour: number;
@@ -269,6 +271,7 @@ export function loadConfig(env: Env = process.env): Config {
       costBudgetPerMinute: read.integer('QUERY_COST_BUDGET_PER_MINUTE', 100_000, 10, 100_000_000),
       anonymousCostBudgetPerMinute: read.integer('ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE', 50_000, 10, 100_000_000),
       signInFailures: read.integer('SIGN_IN_MAX_FAILURES', 10, 1, 10_000),
+      signInFailuresPerEmail: read.integer('SIGN_IN_MAX_FAILURES_PER_EMAIL', 100, 1, 1_000_000),
       signInWindowSeconds: read.integer('SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
       signUpsPerHour: read.integer('SIGN_UPS_PER_HOUR', 20, 1, 100_000),
       corsOrigins: (read.string('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),

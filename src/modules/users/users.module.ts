@@ -31,6 +31,7 @@ export interface UsersModule {
 
 export interface UserAttemptLimits {
   signInFailuresByIp: RateLimit;
+  signInFailuresByEmailAndIp: RateLimit;
   signInFailuresByEmail: RateLimit;
   signUpsByIp: RateLimit;
 }

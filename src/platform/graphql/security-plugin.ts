@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { AppError } from '../errors';
 import { registrationCost } from '../security/document-size';
 import type { CostReport, OperationGuard } from '../security/operation-guard';
@@ -15,7 +16,13 @@ export function securityPlugin(guard: OperationGuard): ApolloServerPlugin<GraphQ
     async requestDidStart() {
       let report: CostReport | undefined;
       return {
-        async didResolveOperation({ document, request, operationName, contextValue, metrics }) {
+        async didResolveOperation({ document, request, operationName, contextValue, metrics, operation }) {
+          // Over HTTP a subscription could only fail after running its resolver: refuse it first.
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions run over WebSocket (graphql-ws on /graphql), not over HTTP', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
           try {
             const cost = guard.cost(document, request.variables, operationName ?? undefined);
             // Storing a persisted query costs by its size, so nobody fills the cache for free.

@@ -27,10 +27,10 @@ export interface TokenIssuer {
 
 /** Limits on sign-in and sign-up attempts against brute force; counted in Redis or memory. */
 export interface AttemptLimits {
-  /** Fails with RateLimitedError while the IP or the email has used up its failed sign-ins. */
+  /** Fails with RateLimitedError while the IP, the (email, IP) pair or the email has used up its failed sign-ins. */
   assertSignInAllowed(clientIp: string, email: string): Promise<void>;
   recordFailedSignIn(clientIp: string, email: string): Promise<void>;
-  recordSuccessfulSignIn(email: string): Promise<void>;
+  recordSuccessfulSignIn(email: string, clientIp: string): Promise<void>;
   /** Fails with RateLimitedError past the sign-ups allowed per IP. */
   consumeSignUp(clientIp: string): Promise<void>;
 }

@@ -81,7 +81,7 @@ export class UserService {
       await this.attempts.recordFailedSignIn(clientIp, email);
       throw new InvalidCredentialsError();
     }
-    await this.attempts.recordSuccessfulSignIn(email);
+    await this.attempts.recordSuccessfulSignIn(email, clientIp);
     const { passwordHash: _hash, tokenVersion, ...user } = found;
     return { user, ...(await this.tokens.issue({ ...user, tokenVersion })) };
   }
