@@ -1,6 +1,6 @@
 import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
-import { createAdapters, createRuntime } from './composition-root';
+import { createAdapters, createRuntime } from './composition';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { ConfigError } from './platform/config';
 import { resolveServerJwtSecret } from './platform/jwt-secret';

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { createRateLimits, tokenSettings } from '../composition-root';
-import { createUsersModule, type UserLiveTopics } from '../modules/users';
+import { composeDetachedApplication, type AppLiveTopics } from '../composition';
 import { createLivePubSub } from '../platform/pubsub';
 import { bootstrap } from '../platform/bootstrap';
 import { AppError } from '../platform/errors';
@@ -17,10 +16,10 @@ async function main(): Promise<void> {
   }
   const { config, logger } = bootstrap('create-admin');
   // With Redis, running API instances learn of the promotion (and of a reset password) at once.
-  const pubsub = config.redis.url ? createLivePubSub<UserLiveTopics>({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger }) : undefined;
+  const pubsub = config.redis.url ? createLivePubSub<AppLiveTopics>({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger }) : undefined;
   try {
     await withDatabase(config, logger, async (database) => {
-      const users = createUsersModule({ database, tokens: tokenSettings(config), limits: createRateLimits(config, null).users, live: pubsub?.channels });
+      const { users } = composeDetachedApplication({ config, database, logger, live: pubsub?.channels }).modules;
       const { user, created } = await users.service.ensureAdmin({
         email: options.email!,
         password: options.password!,
