@@ -1,7 +1,8 @@
-import { isUniqueViolation, type Database } from '../../../platform/database';
+import { isForeignKeyViolation, isUniqueViolation, type Database } from '../../../platform/database';
+import type { AccountState } from '../application/account-states';
 import type { NewUser, UserRepository, UserWithPasswordHash } from '../application/user.repository';
 import type { Role, User } from '../domain/user';
-import { EmailAlreadyRegisteredError } from '../domain/user.errors';
+import { EmailAlreadyRegisteredError, UserHasOrdersError } from '../domain/user.errors';
 
 /** A users row as the statements below select it (snake_case columns). */
 interface UserRow {
@@ -13,6 +14,14 @@ interface UserRow {
 }
 
 const COLUMNS = 'u.id, u.email, u.name, u.role, u.created_at';
+
+/** A row with what signing in and token checks need besides the user. */
+interface CredentialsRow extends UserRow {
+  password_hash: string;
+  token_version: number;
+}
+
+const CREDENTIALS = `${COLUMNS}, u.password_hash, u.token_version`;
 
 /** Users in SQL over the data source's connection; rows become domain objects in `fromRow` only. */
 export class TypeOrmUserRepository implements UserRepository {
@@ -30,11 +39,40 @@ export class TypeOrmUserRepository implements UserRepository {
 
   async findByEmailWithPasswordHash(email: string): Promise<UserWithPasswordHash | null> {
     // lower(email) matches the unique index users_email_key.
-    const rows = await this.db.sql<UserRow & { password_hash: string }>(
-      `SELECT ${COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`,
-      [email],
+    const rows = await this.db.sql<CredentialsRow>(`SELECT ${CREDENTIALS} FROM users u WHERE lower(u.email) = lower($1)`, [email]);
+    return rows[0] ? withCredentials(rows[0]) : null;
+  }
+
+  async findByIdWithPasswordHash(id: string): Promise<UserWithPasswordHash | null> {
+    const rows = await this.db.sql<CredentialsRow>(`SELECT ${CREDENTIALS} FROM users u WHERE u.id = $1`, [id]);
+    return rows[0] ? withCredentials(rows[0]) : null;
+  }
+
+  async findAccountState(id: string): Promise<AccountState | null> {
+    const rows = await this.db.sql<{ role: AccountState['role']; token_version: number }>(
+      'SELECT role, token_version FROM users WHERE id = $1',
+      [id],
     );
-    return rows[0] ? { ...fromRow(rows[0]), passwordHash: rows[0].password_hash } : null;
+    return rows[0] ? { role: rows[0].role, tokenVersion: rows[0].token_version } : null;
+  }
+
+  async revokeTokens(id: string, passwordHash?: string): Promise<number | null> {
+    const rows = await this.db.sql<{ token_version: number }>(
+      `UPDATE users SET token_version = token_version + 1, password_hash = coalesce($2, password_hash)
+        WHERE id = $1 RETURNING token_version`,
+      [id, passwordHash ?? null],
+    );
+    return rows[0]?.token_version ?? null;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    try {
+      const rows = await this.db.sql<{ id: string }>('DELETE FROM users WHERE id = $1 RETURNING id', [id]);
+      return rows.length > 0;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) throw new UserHasOrdersError();
+      throw error;
+    }
   }
 
   async create(user: NewUser): Promise<User> {
@@ -61,6 +99,10 @@ export class TypeOrmUserRepository implements UserRepository {
     if (!rows[0]) throw new Error(`user ${id} does not exist`);
     return fromRow(rows[0]);
   }
+}
+
+function withCredentials(row: CredentialsRow): UserWithPasswordHash {
+  return { ...fromRow(row), passwordHash: row.password_hash, tokenVersion: row.token_version };
 }
 
 /** Only the listed fields leave the data layer; the password hash never does by accident. */
