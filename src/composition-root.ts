@@ -42,6 +42,7 @@ import { RedisKeyValueCache } from './platform/graphql/redis-key-value-cache';
 import { TrustedDocuments } from './platform/graphql/trusted-documents';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createHttpApp } from './platform/http/app';
+import { explorerRoutes } from './platform/http/explorer';
 import type { ReadinessCheck } from './platform/http/health';
 import { JobWorker, PostgresJobQueue, type JobHandler } from './platform/jobs';
 import type { Logger } from './platform/logger';
@@ -358,6 +359,7 @@ async function createApiServer(deps: {
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
   const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
   let shuttingDown = false;
+  const apolloSandbox = config.graphql.sandbox && config.graphql.explorer === 'apollo';
   const graphql = await createGraphQLServer({
     schema,
     httpServer,
@@ -365,7 +367,7 @@ async function createApiServer(deps: {
     loaders: application.loaders,
     authenticate: (token) => application.modules.users.service.authenticate(token),
     introspection: config.graphql.introspection,
-    sandbox: config.graphql.sandbox,
+    sandbox: apolloSandbox,
     hideSchemaDetails: config.isProduction,
     guard,
     metrics,
@@ -397,7 +399,8 @@ async function createApiServer(deps: {
     readinessChecks: deps.readinessChecks,
     metrics,
     security: config.security,
-    sandbox: config.graphql.sandbox,
+    sandbox: apolloSandbox,
+    explorer: config.graphql.sandbox && config.graphql.explorer === 'graphiql' ? explorerRoutes() : undefined,
     beforeGraphQL: [trusted.middleware()],
   });
   httpServer.on('request', app);

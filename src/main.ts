@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   );
   const url = await api.listen(config.port, config.host);
   logger.info({ url, embeddedDatabase: database.embedded, worker: withWorker }, 'storefront-graph is ready');
-  if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL sandbox: ${url}\n\n`);
+  if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL explorer (${config.graphql.explorer}): ${url}\n\n`);
 }
 
 main().catch((error: unknown) => {
