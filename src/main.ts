@@ -4,6 +4,7 @@ import { createAdapters, createRuntime } from './composition-root';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { Metrics } from './platform/metrics';
+import { assertPortFree, connectingTo, databaseVariables, exitWithStartupError } from './platform/startup-errors';
 
 /**
  * The API process. By default it also runs the job worker, so `npm start` is the whole backend
@@ -13,14 +14,19 @@ import { Metrics } from './platform/metrics';
 async function main(): Promise<void> {
   const withWorker = !process.argv.includes('--no-worker');
   const { config, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
+  await assertPortFree(config.port, config.host);
+  if (!withWorker && !config.redis.url) {
+    logger.warn('REDIS_URL is unset: live updates published by a separate worker (npm run start:worker) will not reach this API\'s subscribers; set REDIS_URL for split processes');
+  }
   const database = await resolveDatabaseTarget(config, logger);
+  const names = databaseVariables(database, !!config.database.migrationUrl);
   if (config.database.runMigrationsOnStart) {
-    const applied = await runMigrations(database.migrationUrl, logger);
+    const applied = await connectingTo(names.migrationUrl, database.migrationUrl, () => runMigrations(database.migrationUrl, logger));
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
   const metrics = new Metrics();
   const adapters = await createAdapters(config, logger, { runsJobs: withWorker, metrics });
-  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics });
+  const runtime = await connectingTo(names.url, database.url, () => createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics }));
   if (config.admin.email && config.admin.password) {
     const { created } = await runtime.application.modules.users.service.ensureAdmin({
       email: config.admin.email,
@@ -46,7 +52,4 @@ async function main(): Promise<void> {
   if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL explorer (${config.graphql.explorer}): ${url}\n\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`storefront-graph failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithStartupError('storefront-graph', error));

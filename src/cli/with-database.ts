@@ -2,6 +2,7 @@ import { ormEntities } from '../composition-root';
 import type { Config } from '../platform/config';
 import { createDataSource, Database, resolveDatabaseTarget, runMigrations } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import { connectingTo, databaseVariables } from '../platform/startup-errors';
 
 /**
  * Runs a CLI task against the configured (or embedded) database. Migrates first unless
@@ -11,9 +12,10 @@ import type { Logger } from '../platform/logger';
 export async function withDatabase<T>(config: Config, logger: Logger, task: (database: Database) => Promise<T>): Promise<T> {
   const target = await resolveDatabaseTarget(config, logger);
   try {
-    if (config.database.runMigrationsOnStart) await runMigrations(target.migrationUrl, logger);
+    const names = databaseVariables(target, !!config.database.migrationUrl);
+    if (config.database.runMigrationsOnStart) await connectingTo(names.migrationUrl, target.migrationUrl, () => runMigrations(target.migrationUrl, logger));
     const { dataSource } = createDataSource({ url: target.url, poolSize: 2, entities: ormEntities, logger });
-    await dataSource.initialize();
+    await connectingTo(names.url, target.url, () => dataSource.initialize());
     try {
       return await task(new Database(dataSource));
     } finally {
