@@ -1,6 +1,6 @@
-import { ormEntities } from '../composition-root';
+import { connectDatabase } from '../composition';
 import type { Config } from '../platform/config';
-import { createDataSource, Database, resolveDatabaseTarget, runMigrations } from '../platform/database';
+import { resolveDatabaseTarget, runMigrations, type Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { connectingTo, databaseVariables } from '../platform/startup-errors';
 
@@ -14,10 +14,9 @@ export async function withDatabase<T>(config: Config, logger: Logger, task: (dat
   try {
     const names = databaseVariables(target, !!config.database.migrationUrl);
     if (config.database.runMigrationsOnStart) await connectingTo(names.migrationUrl, target.migrationUrl, () => runMigrations(target.migrationUrl, logger));
-    const { dataSource } = createDataSource({ url: target.url, poolSize: 2, entities: ormEntities, logger });
-    await connectingTo(names.url, target.url, () => dataSource.initialize());
+    const { dataSource, database } = await connectingTo(names.url, target.url, () => connectDatabase({ url: target.url, poolSize: 2, logger }));
     try {
-      return await task(new Database(dataSource));
+      return await task(database);
     } finally {
       await dataSource.destroy();
     }
