@@ -61,7 +61,7 @@ it('when PORT is taken, then the API names PORT and the port', async () => {
 it('when the API runs without its worker and without REDIS_URL, then it warns at start that live updates will not cross processes', async () => {
   const api = startService('api', { DATABASE_URL: database.url, PORT: '0' }, ['--no-worker']);
   try {
-    const warning = await api.waitForLog(/REDIS_URL is unset/);
+    const warning = await api.waitForLog(/REDIS_URL is unset/, 90_000);
     expect(warning.level).toBe(40);
   } finally {
     api.kill();
@@ -72,7 +72,7 @@ it('when the API runs without its worker and without REDIS_URL, then it warns at
 it('when the worker runs without REDIS_URL, then it warns the same way', async () => {
   const worker = startService('worker', { DATABASE_URL: database.url, METRICS_PORT: '0' });
   try {
-    const warning = await worker.waitForLog(/REDIS_URL is unset/);
+    const warning = await worker.waitForLog(/REDIS_URL is unset/, 90_000);
     expect(warning.level).toBe(40);
   } finally {
     worker.kill();
