@@ -2,6 +2,8 @@ import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
+import { ConfigError } from './platform/config';
+import { resolveServerJwtSecret } from './platform/jwt-secret';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { Metrics } from './platform/metrics';
 import { assertPortFree, connectingTo, databaseVariables, exitWithStartupError } from './platform/startup-errors';
@@ -13,7 +15,8 @@ import { assertPortFree, connectingTo, databaseVariables, exitWithStartupError }
  */
 async function main(): Promise<void> {
   const withWorker = !process.argv.includes('--no-worker');
-  const { config, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
+  const { config: loaded, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
+  const config = { ...loaded, auth: { ...loaded.auth, jwtSecret: resolveServerJwtSecret(loaded) } };
   await assertPortFree(config.port, config.host);
   if (!withWorker && !config.redis.url) {
     logger.warn('REDIS_URL is unset: live updates published by a separate worker (npm run start:worker) will not reach this API\'s subscribers; set REDIS_URL for split processes');
@@ -52,4 +55,11 @@ async function main(): Promise<void> {
   if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL explorer (${config.graphql.explorer}): ${url}\n\n`);
 }
 
-main().catch((error: unknown) => exitWithStartupError('storefront-graph', error));
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}
+`);
+    process.exit(1);
+  }
+  exitWithStartupError('storefront-graph', error);
+});

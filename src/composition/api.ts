@@ -18,6 +18,7 @@ import { explorerRoutes } from '../platform/http/explorer';
 import type { ReadinessCheck } from '../platform/http/health';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { documentSizeLimit } from '../platform/security/document-size';
 import { OperationGuard } from '../platform/security/operation-guard';
 import type { Application } from './modules';
 
@@ -46,7 +47,14 @@ export async function createApiServer(deps: {
   const schema = await buildApiSchema(application);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
-  const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
+  const requestTimeout = config.security.requestTimeoutMs;
+  const httpServer = createServer({
+    requestTimeout,
+    headersTimeout: Math.min(60_000, requestTimeout),
+    // Node enforces both timeouts only when it checks, every 30 s by default: a 30 s timeout then
+    // fired after up to 60 s. Checking every tenth of the timeout keeps it within 10 %.
+    connectionsCheckingInterval: Math.max(100, Math.floor(requestTimeout / 10)),
+  });
   let shuttingDown = false;
   const apolloSandbox = config.graphql.sandbox && config.graphql.explorer === 'apollo';
   const graphql = await createGraphQLServer({
@@ -63,6 +71,7 @@ export async function createApiServer(deps: {
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
+    persistedQueriesTtlSeconds: config.security.apqTtlSeconds,
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -79,8 +88,11 @@ export async function createApiServer(deps: {
     hideSchemaDetails: config.isProduction,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
+    limits: config.graphql.wsLimits,
     metrics,
   });
+  // A revoked token, a deleted account or a new role closes the user's open sockets (4403).
+  application.modules.users.changes.onChange((userId) => ws.revalidateViewer(userId));
   const app = createHttpApp({
     logger,
     graphql: graphql.middleware,
@@ -90,7 +102,7 @@ export async function createApiServer(deps: {
     security: config.security,
     sandbox: apolloSandbox,
     explorer: config.graphql.sandbox && config.graphql.explorer === 'graphiql' ? explorerRoutes() : undefined,
-    beforeGraphQL: [trusted.middleware()],
+    beforeGraphQL: [documentSizeLimit(config.security.limits.maxBytes), trusted.middleware()],
   });
   httpServer.on('request', app);
   return {

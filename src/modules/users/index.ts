@@ -4,3 +4,4 @@ export type { UserService } from './application/user.service';
 export type { User, Role } from './domain/user';
 export { UserType } from './graphql/user.type';
 export { UserLoaders } from './graphql/user.loaders';
+export type { UserLiveTopics } from './domain/user.live';
