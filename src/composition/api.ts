@@ -14,6 +14,7 @@ import { createGraphQLServer } from '../platform/graphql/server';
 import { TrustedDocuments } from '../platform/graphql/trusted-documents';
 import { GraphQLWsServer } from '../platform/graphql/ws-server';
 import { createHttpApp } from '../platform/http/app';
+import { explorerRoutes } from '../platform/http/explorer';
 import type { ReadinessCheck } from '../platform/http/health';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
@@ -55,6 +56,7 @@ export async function createApiServer(deps: {
     connectionsCheckingInterval: Math.max(100, Math.floor(requestTimeout / 10)),
   });
   let shuttingDown = false;
+  const apolloSandbox = config.graphql.sandbox && config.graphql.explorer === 'apollo';
   const graphql = await createGraphQLServer({
     schema,
     httpServer,
@@ -62,7 +64,7 @@ export async function createApiServer(deps: {
     loaders: application.loaders,
     authenticate: (token) => application.modules.users.service.authenticate(token),
     introspection: config.graphql.introspection,
-    sandbox: config.graphql.sandbox,
+    sandbox: apolloSandbox,
     hideSchemaDetails: config.isProduction,
     guard,
     metrics,
@@ -98,7 +100,8 @@ export async function createApiServer(deps: {
     readinessChecks: deps.readinessChecks,
     metrics,
     security: config.security,
-    sandbox: config.graphql.sandbox,
+    sandbox: apolloSandbox,
+    explorer: config.graphql.sandbox && config.graphql.explorer === 'graphiql' ? explorerRoutes() : undefined,
     beforeGraphQL: [documentSizeLimit(config.security.limits.maxBytes), trusted.middleware()],
   });
   httpServer.on('request', app);

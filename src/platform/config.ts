@@ -43,6 +43,8 @@ export interface Config {
   graphql: {
     introspection: boolean;
     sandbox: boolean;
+    /** Which explorer GET /graphql shows browsers when `sandbox` is on: self-hosted GraphiQL or Apollo's CDN sandbox. */
+    explorer: 'graphiql' | 'apollo';
     /** Interval of WebSocket pings that keep idle connections alive and detect dead ones. */
     wsKeepAliveMs: number;
     /** A socket that sends no connection_init in this time is closed with 4408. */
@@ -249,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphql: {
       introspection: read.boolean('GRAPHQL_INTROSPECTION', !isProduction),
       sandbox: read.boolean('GRAPHQL_SANDBOX', !isProduction),
+      explorer: read.oneOf('GRAPHQL_EXPLORER', ['graphiql', 'apollo'] as const, 'graphiql'),
       wsKeepAliveMs: read.integer('WS_KEEPALIVE_MS', 30_000, 1_000, 600_000),
       wsConnectionInitTimeoutMs: read.integer('WS_CONNECTION_INIT_TIMEOUT_MS', 3_000, 100, 60_000),
       wsLimits: {
