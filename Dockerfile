@@ -7,7 +7,7 @@
 # Build: docker build -t storefront-graph .
 
 # ---- build: compile TypeScript to dist/ ------------------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 
 COPY package.json package-lock.json ./
@@ -18,11 +18,14 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY codegen.ts schema.graphql persisted-operations.json ./
 COPY src ./src
 COPY migrations ./migrations
-# tsc -p tsconfig.build.json: src/ and migrations/ to dist/src and dist/migrations (no specs).
+COPY scripts ./scripts
+COPY explorer ./explorer
+# tsc -p tsconfig.build.json: src/ and migrations/ to dist/src and dist/migrations (no specs);
+# then the explorer bundle to dist/explorer (served only where GRAPHQL_SANDBOX is on).
 RUN npm run build
 
 # ---- runtime: production dependencies and the compiled JS only -------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 

@@ -1,9 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Typed operations for the API tests, generated from the emitted schema and the .graphql files under test/.
+// Typed operations for the API tests and the example storefront, from the emitted schema and their .graphql files.
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.graphql'],
+  documents: ['test/**/*.graphql', 'examples/**/*.graphql'],
   generates: {
     'test/generated/graphql.ts': {
       plugins: ['typescript', 'typescript-operations', 'typed-document-node'],

@@ -2,8 +2,11 @@ import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
+import { ConfigError } from './platform/config';
+import { resolveServerJwtSecret } from './platform/jwt-secret';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { Metrics } from './platform/metrics';
+import { assertPortFree, connectingTo, databaseVariables, exitWithStartupError } from './platform/startup-errors';
 
 /**
  * The API process. By default it also runs the job worker, so `npm start` is the whole backend
@@ -12,15 +15,21 @@ import { Metrics } from './platform/metrics';
  */
 async function main(): Promise<void> {
   const withWorker = !process.argv.includes('--no-worker');
-  const { config, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
+  const { config: loaded, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
+  const config = { ...loaded, auth: { ...loaded.auth, jwtSecret: resolveServerJwtSecret(loaded) } };
+  await assertPortFree(config.port, config.host);
+  if (!withWorker && !config.redis.url) {
+    logger.warn('REDIS_URL is unset: live updates published by a separate worker (npm run start:worker) will not reach this API\'s subscribers; set REDIS_URL for split processes');
+  }
   const database = await resolveDatabaseTarget(config, logger);
+  const names = databaseVariables(database, !!config.database.migrationUrl);
   if (config.database.runMigrationsOnStart) {
-    const applied = await runMigrations(database.migrationUrl, logger);
+    const applied = await connectingTo(names.migrationUrl, database.migrationUrl, () => runMigrations(database.migrationUrl, logger));
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
   const metrics = new Metrics();
   const adapters = await createAdapters(config, logger, { runsJobs: withWorker, metrics });
-  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics });
+  const runtime = await connectingTo(names.url, database.url, () => createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics }));
   if (config.admin.email && config.admin.password) {
     const { created } = await runtime.application.modules.users.service.ensureAdmin({
       email: config.admin.email,
@@ -43,10 +52,14 @@ async function main(): Promise<void> {
   );
   const url = await api.listen(config.port, config.host);
   logger.info({ url, embeddedDatabase: database.embedded, worker: withWorker }, 'storefront-graph is ready');
-  if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL sandbox: ${url}\n\n`);
+  if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL explorer (${config.graphql.explorer}): ${url}\n\n`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`storefront-graph failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}
+`);
+    process.exit(1);
+  }
+  exitWithStartupError('storefront-graph', error);
 });

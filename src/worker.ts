@@ -5,15 +5,22 @@ import { bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { startOperationsServer } from './platform/http/operations-server';
 import { Metrics } from './platform/metrics';
+import { connectingTo, databaseVariables, exitWithStartupError } from './platform/startup-errors';
 
 /** The worker process (npm run start:worker): runs jobs and event handlers; run as many as needed. */
 async function main(): Promise<void> {
   const { config, logger } = bootstrap('storefront-graph-worker');
+  if (!config.redis.url) {
+    logger.warn('REDIS_URL is unset: live updates this worker publishes (order, stock, notification events) will not reach API processes\' subscribers; set REDIS_URL for split processes');
+  }
   const database = await resolveDatabaseTarget(config, logger);
-  if (config.database.runMigrationsOnStart) await runMigrations(database.migrationUrl, logger);
+  const names = databaseVariables(database, !!config.database.migrationUrl);
+  if (config.database.runMigrationsOnStart) {
+    await connectingTo(names.migrationUrl, database.migrationUrl, () => runMigrations(database.migrationUrl, logger));
+  }
   const metrics = new Metrics();
   const adapters = await createAdapters(config, logger, { runsJobs: true, metrics });
-  const runtime = await createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics });
+  const runtime = await connectingTo(names.url, database.url, () => createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics }));
   await runtime.startWorker();
   let shuttingDown = false;
   const operations = await startOperationsServer({
@@ -22,6 +29,7 @@ async function main(): Promise<void> {
     metrics,
     readinessChecks: runtime.readinessChecks,
     isShuttingDown: () => shuttingDown,
+    logger,
   });
   onShutdownSignal(
     logger,
@@ -39,7 +47,4 @@ async function main(): Promise<void> {
   logger.info({ metricsUrl: operations.url }, 'storefront-graph worker is ready');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithStartupError('worker', error));

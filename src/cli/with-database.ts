@@ -2,6 +2,7 @@ import { connectDatabase } from '../composition';
 import type { Config } from '../platform/config';
 import { resolveDatabaseTarget, runMigrations, type Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import { connectingTo, databaseVariables } from '../platform/startup-errors';
 
 /**
  * Runs a CLI task against the configured (or embedded) database. Migrates first unless
@@ -11,8 +12,9 @@ import type { Logger } from '../platform/logger';
 export async function withDatabase<T>(config: Config, logger: Logger, task: (database: Database) => Promise<T>): Promise<T> {
   const target = await resolveDatabaseTarget(config, logger);
   try {
-    if (config.database.runMigrationsOnStart) await runMigrations(target.migrationUrl, logger);
-    const { dataSource, database } = await connectDatabase({ url: target.url, poolSize: 2, logger });
+    const names = databaseVariables(target, !!config.database.migrationUrl);
+    if (config.database.runMigrationsOnStart) await connectingTo(names.migrationUrl, target.migrationUrl, () => runMigrations(target.migrationUrl, logger));
+    const { dataSource, database } = await connectingTo(names.url, target.url, () => connectDatabase({ url: target.url, poolSize: 2, logger }));
     try {
       return await task(database);
     } finally {

@@ -14,9 +14,11 @@ import { createGraphQLServer } from '../platform/graphql/server';
 import { TrustedDocuments } from '../platform/graphql/trusted-documents';
 import { GraphQLWsServer } from '../platform/graphql/ws-server';
 import { createHttpApp } from '../platform/http/app';
+import { explorerRoutes } from '../platform/http/explorer';
 import type { ReadinessCheck } from '../platform/http/health';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { documentSizeLimit } from '../platform/security/document-size';
 import { OperationGuard } from '../platform/security/operation-guard';
 import type { Application } from './modules';
 
@@ -45,8 +47,16 @@ export async function createApiServer(deps: {
   const schema = await buildApiSchema(application);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
-  const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
+  const requestTimeout = config.security.requestTimeoutMs;
+  const httpServer = createServer({
+    requestTimeout,
+    headersTimeout: Math.min(60_000, requestTimeout),
+    // Node enforces both timeouts only when it checks, every 30 s by default: a 30 s timeout then
+    // fired after up to 60 s. Checking every tenth of the timeout keeps it within 10 %.
+    connectionsCheckingInterval: Math.max(100, Math.floor(requestTimeout / 10)),
+  });
   let shuttingDown = false;
+  const apolloSandbox = config.graphql.sandbox && config.graphql.explorer === 'apollo';
   const graphql = await createGraphQLServer({
     schema,
     httpServer,
@@ -54,13 +64,14 @@ export async function createApiServer(deps: {
     loaders: application.loaders,
     authenticate: (token) => application.modules.users.service.authenticate(token),
     introspection: config.graphql.introspection,
-    sandbox: config.graphql.sandbox,
+    sandbox: apolloSandbox,
     hideSchemaDetails: config.isProduction,
     guard,
     metrics,
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
+    persistedQueriesTtlSeconds: config.security.apqTtlSeconds,
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -77,8 +88,11 @@ export async function createApiServer(deps: {
     hideSchemaDetails: config.isProduction,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
+    limits: config.graphql.wsLimits,
     metrics,
   });
+  // A revoked token, a deleted account or a new role closes the user's open sockets (4403).
+  application.modules.users.changes.onChange((userId) => ws.revalidateViewer(userId));
   const app = createHttpApp({
     logger,
     graphql: graphql.middleware,
@@ -86,8 +100,9 @@ export async function createApiServer(deps: {
     readinessChecks: deps.readinessChecks,
     metrics,
     security: config.security,
-    sandbox: config.graphql.sandbox,
-    beforeGraphQL: [trusted.middleware()],
+    sandbox: apolloSandbox,
+    explorer: config.graphql.sandbox && config.graphql.explorer === 'graphiql' ? explorerRoutes() : undefined,
+    beforeGraphQL: [documentSizeLimit(config.security.limits.maxBytes), trusted.middleware()],
   });
   httpServer.on('request', app);
   return {

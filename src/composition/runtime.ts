@@ -14,7 +14,7 @@ import { createLivePubSub, type LivePubSub } from '../platform/pubsub';
 import { createRedisClient } from '../platform/redis';
 import type { Adapters } from './adapters';
 import { createApiServer, type ApiServer } from './api';
-import { composeApplication, ormEntities, type AppLiveTopics, type Application } from './modules';
+import { composeApplication, type AppLiveTopics, type Application } from './modules';
 import { createRateLimits } from './rate-limits';
 
 export interface Runtime {
@@ -33,7 +33,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** A connected pool over every module's entities; the caller destroys `dataSource`. */
+/** A connected pool; the caller destroys `dataSource`. */
 export async function connectDatabase(options: {
   url: string;
   poolSize: number;
@@ -44,7 +44,6 @@ export async function connectDatabase(options: {
   const { dataSource, queries } = createDataSource({
     url: options.url,
     poolSize: options.poolSize,
-    entities: ormEntities,
     logger: options.logger,
     onQueryDone: metrics
       ? (statement, seconds, success) => metrics.dbQueryDuration.observe({ statement, outcome: success ? 'ok' : 'error' }, seconds)
@@ -108,6 +107,8 @@ export async function createRuntime(options: {
     limits: createRateLimits(config, redis, metrics),
     metrics,
   });
+  // Other instances' user changes (role, revoked tokens, deletion) invalidate this one's cache.
+  await application.modules.users.changes.start();
   const checks = readinessChecks(config, database, pubsub);
   const stoppers: (() => Promise<void>)[] = [];
 
@@ -142,6 +143,7 @@ export async function createRuntime(options: {
     close: async () => {
       // API first (no new work), then the worker finishes its jobs, then the pool closes.
       for (const stop of stoppers) await stop();
+      await application.modules.users.changes.stop();
       await pubsub.close();
       redis?.disconnect();
       await dataSource.destroy();

@@ -42,6 +42,9 @@ export function onShutdownSignal(logger: Logger, stop: (signal: string) => Promi
       },
     );
   };
-  process.once('SIGTERM', handler);
-  process.once('SIGINT', handler);
+  // `on`, not `once`: a terminal's Ctrl-C reaches this process twice (from the terminal to the
+  // whole process group, and forwarded by `npm start`), and a second signal without a handler
+  // would kill the process mid-shutdown, leaving the embedded PostgreSQL behind.
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
 }

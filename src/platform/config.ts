@@ -28,27 +28,41 @@ export interface Config {
     prefix: string;
   };
   auth: {
-    jwtSecret: string;
+    /** Unset outside production: an API process then needs the embedded database (see jwt-secret.ts). */
+    jwtSecret: string | undefined;
     jwtIssuer: string;
     jwtAudience: string;
     tokenTtlSeconds: number;
+    /**
+     * How long an instance may serve a user's role and token version from memory. Changes made
+     * through the application reach every instance at once; this bounds changes made behind its back.
+     */
+    accountCacheTtlSeconds: number;
   };
   admin: { email: string | undefined; password: string | undefined };
   graphql: {
     introspection: boolean;
     sandbox: boolean;
+    /** Which explorer GET /graphql shows browsers when `sandbox` is on: self-hosted GraphiQL or Apollo's CDN sandbox. */
+    explorer: 'graphiql' | 'apollo';
     /** Interval of WebSocket pings that keep idle connections alive and detect dead ones. */
     wsKeepAliveMs: number;
     /** A socket that sends no connection_init in this time is closed with 4408. */
     wsConnectionInitTimeoutMs: number;
+    /** Caps per instance: sockets per client IP and in all, operations per socket, anonymous idle time. */
+    wsLimits: { maxConnectionsPerIp: number; maxConnections: number; maxSubscriptionsPerSocket: number; anonymousIdleMs: number };
   };
   security: {
-    limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number };
+    limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxCost: number; maxBytes: number };
+    /** How long an automatic persisted query is kept after its registration. */
+    apqTtlSeconds: number;
     /** Query cost a signed-in user may spend per minute; anonymous callers, per IP. */
     costBudgetPerMinute: number;
     anonymousCostBudgetPerMinute: number;
     /** Failed sign-ins allowed per IP and per email in the window, before RATE_LIMITED. */
     signInFailures: number;
+    /** Failed sign-ins allowed for one email from all IPs together: high, so no one attacker can lock a user out. */
+    signInFailuresPerEmail: number;
     signInWindowSeconds: number;
     /** Sign-ups allowed per IP per hour. */
     signUpsPerHour: number;
@@ -59,7 +73,10 @@ export interface Config {
     trustedDocuments: 'off' | 'audit' | 'enforce';
     /** The manifest codegen writes from the client operations. */
     trustedDocumentsManifest: string;
-    /** Reverse proxies whose X-Forwarded-For is trusted for the client IP: a hop count or an address list. */
+    /**
+     * Reverse proxies whose X-Forwarded-For is trusted for the client IP: a hop count or an address
+     * list. Empty (the default) trusts none: the client IP is the socket's peer address.
+     */
     trustProxy: string;
   };
   payments: {
@@ -116,8 +133,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Used only outside production, so `npm start` works with no setup; production refuses it. */
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production!';
 const MIN_SECRET_BYTES = 32;
 
 type Env = Record<string, string | undefined>;
@@ -194,12 +209,11 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = read.oneOf<NodeEnv>('NODE_ENV', ['development', 'test', 'production'], 'development');
   const isProduction = nodeEnv === 'production';
 
-  let jwtSecret = read.string('JWT_SECRET');
+  // No secret in the code: outside production, an API process generates one for the embedded
+  // database, and refuses to start with a DATABASE_URL but no JWT_SECRET (jwt-secret.ts).
+  const jwtSecret = read.string('JWT_SECRET');
   if (jwtSecret === undefined) {
     if (isProduction) read.problems.push('JWT_SECRET is required in production');
-    jwtSecret = DEVELOPMENT_JWT_SECRET;
-  } else if (isProduction && jwtSecret === DEVELOPMENT_JWT_SECRET) {
-    read.problems.push('JWT_SECRET must not be the development default in production');
   } else if (isProduction && Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
     read.problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes in production`);
   }
@@ -231,13 +245,21 @@ export function loadConfig(env: Env = process.env): Config {
       jwtIssuer: read.string('JWT_ISSUER') ?? 'storefront-graph',
       jwtAudience: read.string('JWT_AUDIENCE') ?? 'storefront-graph',
       tokenTtlSeconds: read.integer('JWT_TTL_SECONDS', 3600, 10, 30 * 24 * 3600),
+      accountCacheTtlSeconds: read.integer('ACCOUNT_CACHE_TTL_SECONDS', 60, 1, 3600),
     },
     admin: { email: read.string('ADMIN_EMAIL'), password: read.string('ADMIN_PASSWORD') },
     graphql: {
       introspection: read.boolean('GRAPHQL_INTROSPECTION', !isProduction),
       sandbox: read.boolean('GRAPHQL_SANDBOX', !isProduction),
+      explorer: read.oneOf('GRAPHQL_EXPLORER', ['graphiql', 'apollo'] as const, 'graphiql'),
       wsKeepAliveMs: read.integer('WS_KEEPALIVE_MS', 30_000, 1_000, 600_000),
       wsConnectionInitTimeoutMs: read.integer('WS_CONNECTION_INIT_TIMEOUT_MS', 3_000, 100, 60_000),
+      wsLimits: {
+        maxConnectionsPerIp: read.integer('WS_MAX_CONNECTIONS_PER_IP', 100, 1, 10_000_000),
+        maxConnections: read.integer('WS_MAX_CONNECTIONS', 20_000, 1, 10_000_000),
+        maxSubscriptionsPerSocket: read.integer('WS_MAX_SUBSCRIPTIONS_PER_SOCKET', 100, 1, 100_000),
+        anonymousIdleMs: read.integer('WS_ANONYMOUS_IDLE_TIMEOUT_MS', 300_000, 100, 86_400_000),
+      },
     },
     security: {
       limits: {
@@ -246,10 +268,13 @@ export function loadConfig(env: Env = process.env): Config {
         maxTokens: read.integer('MAX_QUERY_TOKENS', 2_000, 50, 100_000),
         maxDirectives: read.integer('MAX_QUERY_DIRECTIVES', 50, 0, 1_000),
         maxCost: read.integer('MAX_QUERY_COST', 5_000, 10, 10_000_000),
+        maxBytes: read.integer('MAX_QUERY_BYTES', 16_384, 256, 1_048_576),
       },
+      apqTtlSeconds: read.integer('APQ_TTL_SECONDS', 3_600, 60, 604_800),
       costBudgetPerMinute: read.integer('QUERY_COST_BUDGET_PER_MINUTE', 100_000, 10, 100_000_000),
       anonymousCostBudgetPerMinute: read.integer('ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE', 50_000, 10, 100_000_000),
       signInFailures: read.integer('SIGN_IN_MAX_FAILURES', 10, 1, 10_000),
+      signInFailuresPerEmail: read.integer('SIGN_IN_MAX_FAILURES_PER_EMAIL', 100, 1, 1_000_000),
       signInWindowSeconds: read.integer('SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
       signUpsPerHour: read.integer('SIGN_UPS_PER_HOUR', 20, 1, 100_000),
       corsOrigins: (read.string('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
@@ -257,7 +282,8 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs: read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
       trustedDocuments: read.oneOf('TRUSTED_DOCUMENTS', ['off', 'audit', 'enforce'] as const, 'off'),
       trustedDocumentsManifest: read.string('TRUSTED_DOCUMENTS_MANIFEST') ?? 'persisted-operations.json',
-      trustProxy: read.string('TRUST_PROXY') ?? 'loopback, linklocal, uniquelocal',
+      // Any client on a private network could otherwise pick its own IP and reset every per-IP limit.
+      trustProxy: read.string('TRUST_PROXY') ?? '',
     },
     payments: {
       providerUrl: read.url('PAYMENT_PROVIDER_URL', ['http:', 'https:']),

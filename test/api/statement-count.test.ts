@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { ProductsWithReviewsDocument } from '../generated/graphql';
+import { createAdmin, signUpCustomer } from '../factories';
 import { dataOf } from '../support/graphql-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -86,5 +88,89 @@ describe('statements per products query', () => {
     expect(statements.some((sql) => /FROM "?products"?/i.test(sql))).toBe(true);
     expect(statements.some((sql) => /reviews/i.test(sql))).toBe(true);
     expect(statements.some((sql) => /FROM "?users"?/i.test(sql))).toBe(true);
+  });
+});
+
+/** The benchmark's documents (../shared/bench/docsets/contract.mjs), as its clients send them. */
+const ORDER_LIST = `query OrderList($first: Int!) {
+  orders(first: $first) {
+    edges { node { id status createdAt total { amount currency } customer { id name }
+      items { quantity unitPrice { amount currency } product { id name price { amount currency } } }
+      payment { status } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const PRODUCT_PAGE = `query ProductPage($id: ID!, $first: Int!) {
+  product(id: $id) {
+    id sku name description stock price { amount currency }
+    reviews(first: $first) { edges { node { id rating body createdAt author { name } } } pageInfo { hasNextPage endCursor } }
+  }
+}`;
+const PLACE_ORDER = `mutation PlaceOrder($input: PlaceOrderInput!) {
+  placeOrder(input: $input) { id status total { amount currency } createdAt }
+}`;
+
+async function statementsOf(send: () => Promise<{ data?: unknown; errors?: unknown }>) {
+  const statements: string[] = [];
+  const unsubscribe = test.app.queries.onQuery((sql) => statements.push(sql));
+  let response;
+  try {
+    response = await send();
+  } finally {
+    unsubscribe();
+  }
+  expect(response.errors).toBeUndefined();
+  // A signed-in request first reads its account state (role, token version: revocable sessions).
+  const session = statements.filter((sql) => /^SELECT role, token_version FROM users/.test(sql));
+  return { statements: statements.filter((sql) => !session.includes(sql)), sessionChecks: session.length, data: response.data as Record<string, never> };
+}
+
+describe("statements per request of the benchmark's operations", () => {
+  it('when an order of two products is placed, then it takes at most 5 statements, BEGIN and COMMIT included, after the session check', async () => {
+    const customer = await signUpCustomer(test);
+    const [p1, p2] = (await test.app.dataSource.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 2`)) as { id: string }[];
+    const input = { items: [{ productId: p1!.id, quantity: 1 }, { productId: p2!.id, quantity: 1 }], idempotencyKey: randomUUID() };
+
+    const { statements, sessionChecks, data } = await statementsOf(() =>
+      test.client.post({ query: PLACE_ORDER, variables: { input } }, { token: customer.token }),
+    );
+
+    console.log(`placeOrder → ${statements.length} statements\n${statements.map((sql, i) => `  ${i + 1}. ${sql.replace(/\s+/g, ' ').slice(0, 140)}`).join('\n')}`);
+    expect(data.placeOrder).toMatchObject({ status: 'PENDING' });
+    expect(statements.length).toBeLessThanOrEqual(5);
+    expect(sessionChecks).toBe(1);
+  });
+
+  it('when an admin lists 50 orders with items, products, payment and customer, then it takes at most 5 statements after the session check', async () => {
+    const admin = await createAdmin(test);
+    const customer = await signUpCustomer(test);
+    const products = (await test.app.dataSource.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 10`)) as { id: string }[];
+    for (let i = 0; i < 12; i++) {
+      const items = [products[i % 10]!, products[(i + 3) % 10]!].map((p) => ({ productId: p.id, quantity: 1 }));
+      await test.client.post({ query: PLACE_ORDER, variables: { input: { items, idempotencyKey: randomUUID() } } }, { token: customer.token });
+    }
+
+    const { statements, sessionChecks, data } = await statementsOf(() =>
+      test.client.post({ query: ORDER_LIST, variables: { first: 50 } }, { token: admin.token }),
+    );
+
+    const edges = (data.orders as { edges: { node: { items: unknown[]; customer: { name: string } } }[] }).edges;
+    const ours = edges.filter(({ node }) => node.customer.name === customer.name);
+    expect(ours).toHaveLength(12);
+    expect(ours.every(({ node }) => node.items.length === 2)).toBe(true);
+    console.log(`orders(first: 50) → ${statements.length} statements + ${sessionChecks} session check`);
+    expect(statements.length).toBeLessThanOrEqual(5);
+    expect(sessionChecks).toBe(1);
+  });
+
+  it('when a product page with 5 reviews and their authors is read, then it takes at most 3 statements', async () => {
+    const [product] = (await test.app.dataSource.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 1`)) as { id: string }[];
+
+    const { statements, data } = await statementsOf(() => test.client.post({ query: PRODUCT_PAGE, variables: { id: product!.id, first: 10 } }));
+
+    const page = data.product as { reviews: { edges: { node: { author: { name: string } } }[] } };
+    expect(page.reviews.edges).toHaveLength(REVIEWS_PER_PRODUCT);
+    expect(page.reviews.edges.every(({ node }) => /^Author \d+$/.test(node.author.name))).toBe(true);
+    expect(statements.length).toBeLessThanOrEqual(3);
   });
 });

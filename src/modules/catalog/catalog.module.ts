@@ -11,11 +11,8 @@ import { CatalogService } from './application/catalog.service';
 import { CatalogLoaders } from './graphql/catalog.loaders';
 import { ProductResolver } from './graphql/product.resolver';
 import { ReviewResolver } from './graphql/review.resolver';
-import { ProductOrmEntity, ReviewOrmEntity } from './infrastructure/catalog.orm-entities';
 import { TypeOrmProductRepository } from './infrastructure/typeorm-product.repository';
 import { TypeOrmReviewRepository } from './infrastructure/typeorm-review.repository';
-
-export const catalogOrmEntities = [ProductOrmEntity, ReviewOrmEntity];
 
 export interface CatalogModule {
   service: CatalogService;

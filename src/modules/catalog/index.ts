@@ -1,5 +1,5 @@
 /** The catalog module's public surface: other modules import from here only. */
-export { catalogOrmEntities, createCatalogModule, type CatalogModule } from './catalog.module';
+export { createCatalogModule, type CatalogModule } from './catalog.module';
 export type { CatalogService } from './application/catalog.service';
 export type { Product } from './domain/product';
 export { ProductType } from './graphql/catalog.types';

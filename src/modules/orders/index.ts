@@ -1,5 +1,5 @@
 /** The orders module's public surface: other modules import from here only. */
-export { createOrdersModule, ordersOrmEntities, type OrdersModule } from './orders.module';
+export { createOrdersModule, type OrdersModule } from './orders.module';
 export type { OrderService, PaymentOutcome } from './application/order.service';
 export type { Order } from './domain/order';
 export type { OrderEvents } from './domain/order.events';

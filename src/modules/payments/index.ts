@@ -1,5 +1,5 @@
 /** The payments module's public surface: other modules and adapters import from here only. */
-export { createPaymentsModule, paymentsOrmEntities, type PaymentsModule } from './payments.module';
+export { createPaymentsModule, type PaymentsModule } from './payments.module';
 export {
   PaymentDeclinedError,
   PaymentProviderCircuitOpenError,

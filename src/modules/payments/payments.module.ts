@@ -9,10 +9,7 @@ import { PaymentService } from './application/payment.service';
 import type { PaymentEvents } from './domain/payment.events';
 import { OrderPaymentResolver } from './graphql/order-payment.resolver';
 import { PaymentLoaders } from './graphql/payment.loaders';
-import { PaymentOrmEntity } from './infrastructure/payment.orm-entity';
 import { TypeOrmPaymentRepository } from './infrastructure/typeorm-payment.repository';
-
-export const paymentsOrmEntities = [PaymentOrmEntity];
 
 export interface PaymentsModule {
   service: PaymentService;

@@ -3,21 +3,16 @@ import {
   DataSource,
   EventSubscriber,
   type AfterQueryEvent,
-  type EntitySchema,
   type EntitySubscriberInterface,
-  type MixedList,
 } from 'typeorm';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { QueryObserver } from './query-logger';
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type EntityList = MixedList<Function | string | EntitySchema>;
+import { typeParsers } from './type-parsers';
 
 export interface DataSourceOptions {
   url: string;
   poolSize: number;
-  entities: EntityList;
   logger: Logger;
   applicationName?: string;
   /** Told every statement's duration (for the query-latency histogram). */
@@ -38,7 +33,8 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: options.entities,
+    // Repositories write SQL (ADR 7): no entity classes to register.
+    entities: [],
     migrations,
     migrationsTableName: 'schema_migrations',
     subscribers: onQueryDone ? [QueryTiming] : [],
@@ -53,6 +49,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
       idleTimeoutMillis: 30_000,
       // A runaway statement must not hold a pool connection forever.
       statement_timeout: 30_000,
+      types: typeParsers,
     },
   });
   return { dataSource, queries };
@@ -63,7 +60,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
  * ours from `migrations/`, then graphile-worker's job-queue schema, which `add_job` needs.
  */
 export async function runMigrations(url: string, logger: Logger): Promise<string[]> {
-  const { dataSource } = createDataSource({ url, poolSize: 1, entities: [], logger, applicationName: 'storefront-graph-migrate' });
+  const { dataSource } = createDataSource({ url, poolSize: 1, logger, applicationName: 'storefront-graph-migrate' });
   await dataSource.initialize();
   let applied: string[];
   try {

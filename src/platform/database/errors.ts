@@ -32,3 +32,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
   }
   return false;
 }
+
+/** PostgreSQL's foreign_key_violation: a row still referenced elsewhere. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503';
+}

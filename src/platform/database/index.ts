@@ -3,5 +3,5 @@ export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
 export { QueryObserver } from './query-logger';
 export { Database, type UnitOfWork } from './unit-of-work';
 export { resolveDatabaseTarget, type DatabaseTarget } from './target';
-export { keysetPage } from './keyset-page';
-export { isUniqueViolation } from './errors';
+export { KeysetListing, SqlParameters, type FilterConditions } from './keyset-page';
+export { isForeignKeyViolation, isUniqueViolation } from './errors';

@@ -6,11 +6,11 @@ export interface DatabaseTarget {
   url: string;
   migrationUrl: string;
   embedded: boolean;
-  /** Stops the embedded cluster, if this process started one. */
+  /** Stops the embedded cluster, if this process started it (not one it joined). */
   stop(): Promise<void>;
 }
 
-/** The configured PostgreSQL, or an embedded one when DATABASE_URL is unset. */
+/** The configured PostgreSQL, or the embedded one (started, or joined if running) when DATABASE_URL is unset. */
 export async function resolveDatabaseTarget(config: Config, logger: Logger): Promise<DatabaseTarget> {
   if (config.database.url) {
     return {

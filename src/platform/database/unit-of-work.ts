@@ -10,17 +10,24 @@ export interface UnitOfWork {
   transaction<T>(work: () => Promise<T>): Promise<T>;
 }
 
+/** What lives as long as one transaction: its connection and the work left for just before COMMIT. */
+interface TransactionScope {
+  manager: EntityManager;
+  locals: Map<object, unknown>;
+  beforeCommit: (() => Promise<void>)[];
+}
+
 /**
  * The database handle repositories use. Inside `transaction()` the ambient EntityManager is the
  * transaction's, carried by AsyncLocalStorage so services need not thread it through every call.
  */
 export class Database implements UnitOfWork {
-  private readonly ambient = new AsyncLocalStorage<EntityManager>();
+  private readonly ambient = new AsyncLocalStorage<TransactionScope>();
 
   constructor(readonly dataSource: DataSource) {}
 
   get manager(): EntityManager {
-    return this.ambient.getStore() ?? this.dataSource.manager;
+    return this.ambient.getStore()?.manager ?? this.dataSource.manager;
   }
 
   /** node-postgres's pool under TypeORM, for its connection counts. */
@@ -34,7 +41,30 @@ export class Database implements UnitOfWork {
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return work();
-    return this.dataSource.transaction((manager) => this.ambient.run(manager, work));
+    return this.dataSource.transaction((manager) => {
+      const scope: TransactionScope = { manager, locals: new Map(), beforeCommit: [] };
+      return this.ambient.run(scope, async () => {
+        const result = await work();
+        for (const hook of scope.beforeCommit) await hook();
+        return result;
+      });
+    });
+  }
+
+  /**
+   * A value that lives as long as the ambient transaction (made by `create` on first use), and
+   * `flush`, run once with it just before the transaction commits. It lets an adapter buffer
+   * writes (the job queue's jobs) and send them in one statement instead of one per call.
+   */
+  transactionLocal<T>(key: object, create: () => T, flush: (value: T) => Promise<void>): T {
+    const scope = this.ambient.getStore();
+    if (!scope) throw new Error('transactionLocal() needs an ambient transaction');
+    if (!scope.locals.has(key)) {
+      const value = create();
+      scope.locals.set(key, value);
+      scope.beforeCommit.push(() => flush(value));
+    }
+    return scope.locals.get(key) as T;
   }
 
   /**

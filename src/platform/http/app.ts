@@ -18,6 +18,8 @@ export interface HttpAppOptions {
   security: Config['security'];
   /** The sandbox page loads Apollo's scripts; the CSP allows them only while it is enabled. */
   sandbox: boolean;
+  /** The self-hosted explorer (GET /graphql for browsers and its bundle); it sets its own CSP. */
+  explorer?: RequestHandler;
   /** Runs before GraphQL, after body parsing (e.g. the trusted-documents check). */
   beforeGraphQL?: RequestHandler[];
   metrics?: Metrics;
@@ -32,7 +34,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', readinessHandler(options.readinessChecks, options.isShuttingDown));
+  app.get('/readyz', readinessHandler(options.readinessChecks, options.isShuttingDown, options.logger));
   if (options.metrics) app.get('/metrics', metricsHandler(options.metrics));
 
   app.use(requestContext(options.logger, options.metrics));
@@ -55,6 +57,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
       crossOriginEmbedderPolicy: false,
     }),
   );
+  if (options.explorer) app.use(options.explorer);
   // Browsers may call only from the configured origins; none by default.
   app.use('/graphql', cors({ origin: options.security.corsOrigins, credentials: false, maxAge: 600 }));
   app.use(

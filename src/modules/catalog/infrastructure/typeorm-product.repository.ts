@@ -1,13 +1,11 @@
-import { In, type SelectQueryBuilder } from 'typeorm';
-import { isUniqueViolation, keysetPage, type Database } from '../../../platform/database';
+import { isUniqueViolation, KeysetListing, type Database, type FilterConditions } from '../../../platform/database';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { ProductRepository, VersionedUpdate } from '../application/catalog.repository';
 import { InsufficientStockError, ProductNotFoundError, SkuTakenError, StockLimitError } from '../domain/catalog.errors';
 import type { ReservedLine, StockLine } from '../domain/stock';
 import { LIMITS, type Product, type ProductChanges, type ProductDraft, type ProductFilter } from '../domain/product';
-import { ProductOrmEntity } from './catalog.orm-entities';
 
-/** Raw rows as `RETURNING *` gives them (snake_case columns). */
+/** A products row as the statements below select it (snake_case columns). */
 interface ProductRow {
   id: string;
   sku: string;
@@ -21,31 +19,38 @@ interface ProductRow {
   updated_at: Date;
 }
 
-export class TypeOrmProductRepository implements ProductRepository {
-  constructor(private readonly db: Database) {}
+const COLUMNS = 'p.id, p.sku, p.name, p.description, p.price_amount, p.currency, p.stock, p.version, p.created_at, p.updated_at';
 
-  private get repo() {
-    return this.db.manager.getRepository(ProductOrmEntity);
+/** Products in SQL over the data source's connection; rows become domain objects in `fromRow` only. */
+export class TypeOrmProductRepository implements ProductRepository {
+  private readonly listing: KeysetListing<ProductFilter>;
+
+  constructor(private readonly db: Database) {
+    this.listing = new KeysetListing(db, 'products', 'p', filterConditions);
   }
 
   async findByIds(ids: readonly string[]): Promise<Product[]> {
-    const rows = await this.repo.findBy({ id: In([...ids]) });
-    return rows.map(fromEntity);
+    const rows = await this.db.sql<ProductRow>(`SELECT ${COLUMNS} FROM products p WHERE p.id = ANY($1::uuid[])`, [ids]);
+    return rows.map(fromRow);
   }
 
-  async list(filter: ProductFilter, page: PageRequest<CreatedAtKey>): Promise<Product[]> {
-    return (await keysetPage(this.filtered(filter), page).getMany()).map(fromEntity);
+  async list(filter: ProductFilter, page: PageRequest<CreatedAtKey>) {
+    return (await this.listing.page<ProductRow>(COLUMNS, filter, page)).map(fromRow);
   }
 
   count(filter: ProductFilter): Promise<number> {
-    return this.filtered(filter).getCount();
+    return this.listing.count(filter);
   }
 
   async create(draft: ProductDraft): Promise<Product> {
     try {
-      const saved = await this.repo.save(this.repo.create({ ...draft, version: 1 }));
-      // Re-read so defaults set by the database (timestamps) come back exactly as stored.
-      return fromEntity(await this.repo.findOneByOrFail({ id: saved.id }));
+      const rows = await this.db.sql<ProductRow>(
+        `INSERT INTO products AS p (sku, name, description, price_amount, currency, stock, version)
+         VALUES ($1, $2, $3, $4, $5, $6, 1)
+         RETURNING ${COLUMNS}`,
+        [draft.sku, draft.name, draft.description, draft.priceAmount, draft.currency, draft.stock],
+      );
+      return fromRow(rows[0]!);
     } catch (error) {
       if (isUniqueViolation(error)) throw new SkuTakenError(draft.sku);
       throw error;
@@ -54,103 +59,96 @@ export class TypeOrmProductRepository implements ProductRepository {
 
   async updateIfVersion(id: string, expectedVersion: number, changes: ProductChanges): Promise<VersionedUpdate> {
     const rows = await this.db.sql<ProductRow>(
-      `UPDATE products
+      `UPDATE products p
           SET name = COALESCE($3, name),
               description = COALESCE($4, description),
               price_amount = COALESCE($5, price_amount),
               version = version + 1,
               updated_at = now()
         WHERE id = $1 AND version = $2
-        RETURNING *`,
+        RETURNING ${COLUMNS}`,
       [id, expectedVersion, changes.name ?? null, changes.description ?? null, changes.priceAmount ?? null],
     );
     if (rows[0]) return { outcome: 'updated', product: fromRow(rows[0]) };
-    const current = await this.repo.findOne({ where: { id }, select: { id: true, version: true } });
+    const [current] = await this.db.sql<{ version: number }>(`SELECT version FROM products WHERE id = $1`, [id]);
     return current ? { outcome: 'stale', currentVersion: current.version } : { outcome: 'missing' };
   }
 
   async addStock(id: string, quantity: number): Promise<Product | null> {
     const rows = await this.db.sql<ProductRow>(
-      `UPDATE products
+      `UPDATE products p
           SET stock = stock + $2, version = version + 1, updated_at = now()
         WHERE id = $1 AND stock <= $3::int - $2::int
-        RETURNING *`,
+        RETURNING ${COLUMNS}`,
       [id, quantity, LIMITS.maxStock],
     );
     if (rows[0]) return fromRow(rows[0]);
-    if (await this.repo.existsBy({ id })) throw new StockLimitError();
+    if ((await this.db.sql(`SELECT 1 FROM products WHERE id = $1`, [id])).length > 0) throw new StockLimitError();
     return null;
   }
 
+  /**
+   * One statement: locks the lines' products in id order, and only when every line has enough
+   * stock takes the units (the subquery on `short` runs before any row is updated, and the
+   * UPDATE touches only rows `locked` has already locked). Each row's stock is read after its
+   * lock, so it is the latest committed value; the CHECK (stock >= 0) backs the arithmetic.
+   */
   async reserve(lines: readonly StockLine[]): Promise<ReservedLine[]> {
-    const ids = lines.map((l) => l.productId);
-    const locked = await this.db.sql<{ id: string; stock: number }>(
-      `SELECT id, stock FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [ids],
-    );
-    const stockById = new Map(locked.map((r) => [r.id, r.stock]));
-    for (const line of lines) {
-      const stock = stockById.get(line.productId);
-      if (stock === undefined) throw new ProductNotFoundError(line.productId);
-      if (stock < line.quantity) throw new InsufficientStockError(line.productId, line.quantity, stock);
-    }
-    const rows = await this.db.sql<{ id: string; price_amount: number; currency: string; stock: number }>(
-      `UPDATE products p
-          SET stock = p.stock - l.quantity, version = p.version + 1, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS l(product_id, quantity)
-        WHERE p.id = l.product_id
-        RETURNING p.id, p.price_amount, p.currency, p.stock`,
-      [ids, lines.map((l) => l.quantity)],
+    const rows = await this.db.sql<{ id: string; stock: number; price_amount: number | null; currency: string | null; stock_left: number | null }>(
+      `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(product_id, quantity)),
+            locked AS (SELECT id, stock FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE),
+            short AS (SELECT 1 FROM wanted w LEFT JOIN locked l ON l.id = w.product_id WHERE l.id IS NULL OR l.stock < w.quantity),
+            taken AS (
+              UPDATE products p
+                 SET stock = p.stock - w.quantity, version = p.version + 1, updated_at = now()
+                FROM wanted w JOIN locked l ON l.id = w.product_id
+               WHERE p.id = l.id AND NOT EXISTS (SELECT 1 FROM short)
+              RETURNING p.id, p.price_amount, p.currency, p.stock)
+       SELECT l.id, l.stock, t.price_amount, t.currency, t.stock AS stock_left FROM locked l LEFT JOIN taken t ON t.id = l.id`,
+      [lines.map((l) => l.productId), lines.map((l) => l.quantity)],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const line of lines) {
+      const row = byId.get(line.productId);
+      if (!row) throw new ProductNotFoundError(line.productId);
+      if (row.stock < line.quantity) throw new InsufficientStockError(line.productId, line.quantity, row.stock);
+    }
     return lines.map((line) => {
       const row = byId.get(line.productId)!;
-      return { ...line, unitPrice: { amount: row.price_amount, currency: row.currency }, stockLeft: row.stock };
+      return { ...line, unitPrice: { amount: row.price_amount!, currency: row.currency! }, stockLeft: row.stock_left! };
     });
   }
 
+  /** One statement, with the rows locked in id order like `reserve` (the UPDATE joins `locked`). */
   async release(lines: readonly StockLine[]): Promise<{ productId: string; stock: number }[]> {
     const ids = lines.map((l) => l.productId);
-    await this.db.sql(`SELECT id FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
     const rows = await this.db.sql<{ id: string; stock: number }>(
-      `UPDATE products p
+      `WITH locked AS (SELECT id FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
+       UPDATE products p
           SET stock = p.stock + l.quantity, version = p.version + 1, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS l(product_id, quantity)
-        WHERE p.id = l.product_id
+         FROM unnest($1::uuid[], $2::int[]) AS l(product_id, quantity), locked
+        WHERE p.id = l.product_id AND locked.id = p.id
         RETURNING p.id, p.stock`,
       [ids, lines.map((l) => l.quantity)],
     );
     return rows.map((r) => ({ productId: r.id, stock: r.stock }));
   }
-
-  private filtered(filter: ProductFilter): SelectQueryBuilder<ProductOrmEntity> {
-    const query = this.repo.createQueryBuilder('p');
-    if (filter.search) {
-      query.andWhere('(p.name ILIKE :pattern OR p.sku ILIKE :pattern)', { pattern: `%${escapeLike(filter.search)}%` });
-    }
-    if (filter.inStock === true) query.andWhere('p.stock > 0');
-    if (filter.inStock === false) query.andWhere('p.stock = 0');
-    if (filter.minPrice != null) query.andWhere('p.price_amount >= :minPrice', { minPrice: filter.minPrice });
-    if (filter.maxPrice != null) query.andWhere('p.price_amount <= :maxPrice', { maxPrice: filter.maxPrice });
-    return query;
-  }
 }
+
+const filterConditions: FilterConditions<ProductFilter> = (filter, params) => {
+  const conditions: string[] = [];
+  if (filter.search) {
+    const pattern = params.add(`%${escapeLike(filter.search)}%`);
+    conditions.push(`(p.name ILIKE ${pattern} OR p.sku ILIKE ${pattern})`);
+  }
+  if (filter.inStock === true) conditions.push('p.stock > 0');
+  if (filter.inStock === false) conditions.push('p.stock = 0');
+  if (filter.minPrice != null) conditions.push(`p.price_amount >= ${params.add(filter.minPrice)}`);
+  if (filter.maxPrice != null) conditions.push(`p.price_amount <= ${params.add(filter.maxPrice)}`);
+  return conditions;
+};
 
 const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-function fromEntity(e: ProductOrmEntity): Product {
-  return {
-    id: e.id,
-    sku: e.sku,
-    name: e.name,
-    description: e.description,
-    price: { amount: e.priceAmount, currency: e.currency },
-    stock: e.stock,
-    version: e.version,
-    createdAt: e.createdAt,
-    updatedAt: e.updatedAt,
-  };
-}
 
 function fromRow(r: ProductRow): Product {
   return {

@@ -3,7 +3,6 @@ import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { NewReview, ReviewRepository } from '../application/catalog.repository';
 import { ReviewAlreadyExistsError } from '../domain/catalog.errors';
 import type { RatingSummary, Review } from '../domain/review';
-import { ReviewOrmEntity } from './catalog.orm-entities';
 
 interface ReviewRow {
   id: string;
@@ -14,19 +13,21 @@ interface ReviewRow {
   created_at: Date;
 }
 
+const COLUMNS = 'r.id, r.product_id, r.author_id, r.rating, r.body, r.created_at';
+
+/** Reviews in SQL over the data source's connection; rows become domain objects in `fromRow` only. */
 export class TypeOrmReviewRepository implements ReviewRepository {
   constructor(private readonly db: Database) {}
 
   async create(review: NewReview): Promise<Review> {
-    const repo = this.db.manager.getRepository(ReviewOrmEntity);
     try {
-      const saved = await repo.save(repo.create(review));
-      const row = await repo.findOneByOrFail({ id: saved.id });
-      return { id: row.id, productId: row.productId, authorId: row.authorId, rating: row.rating, body: row.body, createdAt: row.createdAt };
+      const rows = await this.db.sql<ReviewRow>(
+        `INSERT INTO reviews AS r (product_id, author_id, rating, body) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+        [review.productId, review.authorId, review.rating, review.body],
+      );
+      return fromRow(rows[0]!);
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ReviewAlreadyExistsError();
-      }
+      if (isUniqueViolation(error)) throw new ReviewAlreadyExistsError();
       throw error;
     }
   }
@@ -39,27 +40,20 @@ export class TypeOrmReviewRepository implements ReviewRepository {
     const pages = new Map<string, Review[]>();
     if (productIds.length === 0) return pages;
     const rows = await this.db.sql<ReviewRow>(
-      `SELECT r.id, r.product_id, r.author_id, r.rating, r.body, r.created_at
+      `SELECT ${COLUMNS}
          FROM unnest($1::uuid[]) AS p(id)
         CROSS JOIN LATERAL (
-              SELECT * FROM reviews r
+              SELECT ${COLUMNS} FROM reviews r
                WHERE r.product_id = p.id
                  AND ($2::timestamptz IS NULL OR (r.created_at, r.id) < ($2::timestamptz, $3::uuid))
                ORDER BY r.created_at DESC, r.id DESC
                LIMIT $4) r`,
-      [[...productIds], page.after?.createdAt ?? null, page.after?.id ?? null, page.first + 1],
+      [productIds, page.after?.createdAt ?? null, page.after?.id ?? null, page.first + 1],
     );
     for (const row of rows) {
-      const list = pages.get(row.product_id) ?? [];
-      list.push({
-        id: row.id,
-        productId: row.product_id,
-        authorId: row.author_id,
-        rating: row.rating,
-        body: row.body,
-        createdAt: row.created_at,
-      });
-      pages.set(row.product_id, list);
+      const list = pages.get(row.product_id);
+      if (list) list.push(fromRow(row));
+      else pages.set(row.product_id, [fromRow(row)]);
     }
     return pages;
   }
@@ -71,8 +65,12 @@ export class TypeOrmReviewRepository implements ReviewRepository {
          FROM reviews
         WHERE product_id = ANY($1::uuid[])
         GROUP BY product_id`,
-      [[...productIds]],
+      [productIds],
     );
     return new Map(rows.map((r) => [r.product_id, { reviewCount: r.review_count, averageRating: r.average_rating }]));
   }
+}
+
+function fromRow(r: ReviewRow): Review {
+  return { id: r.id, productId: r.product_id, authorId: r.author_id, rating: r.rating, body: r.body, createdAt: r.created_at };
 }

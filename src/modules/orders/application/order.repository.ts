@@ -8,13 +8,19 @@ export interface OrderFilter {
   status?: OrderStatus | null;
 }
 
+/** An order's head, inserted when its idempotency key was claimed. */
+export interface ClaimedOrder {
+  id: string;
+  createdAt: Date;
+}
+
 export interface OrderRepository {
   /**
    * Inserts the order's head for (customer, key), or returns null when the key is already
    * taken. A concurrent request with the same key waits here until the first one commits or
    * rolls back, so duplicates never reach the stock.
    */
-  claimIdempotencyKey(customerId: string, idempotencyKey: string, requestHash: string): Promise<string | null>;
+  claimIdempotencyKey(customerId: string, idempotencyKey: string, requestHash: string): Promise<ClaimedOrder | null>;
   findByIdempotencyKey(customerId: string, idempotencyKey: string): Promise<{ order: Order; requestHash: string } | null>;
   /** Adds the priced items and the total to a claimed order. */
   complete(orderId: string, total: Money, items: readonly OrderItem[]): Promise<Order>;

@@ -55,18 +55,19 @@ export class OrderService {
     const fingerprint = requestFingerprint(command.items);
 
     const placed = await this.unitOfWork.transaction(async () => {
-      const orderId = await this.orders.claimIdempotencyKey(customer.id, command.idempotencyKey, fingerprint);
-      if (!orderId) return null;
+      const claimed = await this.orders.claimIdempotencyKey(customer.id, command.idempotencyKey, fingerprint);
+      if (!claimed) return null;
       const items = await this.reserve(command.items);
-      const order = await this.orders.complete(orderId, orderTotal(items), items);
+      const total = orderTotal(items);
+      // Published before `complete`, whose statement writes the transaction's jobs along.
       await this.events.publish('OrderPlaced', {
-        orderId: order.id,
-        customerId: order.customerId,
-        total: order.total,
+        orderId: claimed.id,
+        customerId: customer.id,
+        total,
         items: items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceAmount: i.unitPrice.amount })),
-        placedAt: order.createdAt.toISOString(),
+        placedAt: claimed.createdAt.toISOString(),
       });
-      return order;
+      return this.orders.complete(claimed.id, total, items);
     });
     if (placed) return placed;
 

@@ -1,9 +1,7 @@
-import { In } from 'typeorm';
 import type { Database } from '../../../platform/database';
 import type { Money } from '../../../platform/money';
 import type { PaymentRepository } from '../application/payment.repository';
 import { assertPaymentTransition, type Payment, type PaymentStatus } from '../domain/payment';
-import { PaymentOrmEntity } from './payment.orm-entity';
 
 interface PaymentRow {
   id: string;
@@ -17,8 +15,11 @@ interface PaymentRow {
   updated_at: Date;
 }
 
+const COLUMNS = 'id, order_id, status, amount, currency, attempts, last_error, provider_capture_id, updated_at';
+
 const MAX_ERROR_LENGTH = 1000;
 
+/** Payments in SQL over the data source's connection; rows become domain objects in `fromRow` only. */
 export class TypeOrmPaymentRepository implements PaymentRepository {
   constructor(private readonly db: Database) {}
 
@@ -28,23 +29,14 @@ export class TypeOrmPaymentRepository implements PaymentRepository {
        ON CONFLICT (order_id) DO NOTHING`,
       [orderId, amount.amount, amount.currency],
     );
-    const [row] = await this.db.sql<PaymentRow>(`SELECT * FROM payments WHERE order_id = $1`, [orderId]);
+    const [row] = await this.db.sql<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE order_id = $1`, [orderId]);
     return fromRow(row!);
   }
 
   async findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
     if (orderIds.length === 0) return [];
-    const rows = await this.db.manager.getRepository(PaymentOrmEntity).findBy({ orderId: In([...orderIds]) });
-    return rows.map((e) => ({
-      id: e.id,
-      orderId: e.orderId,
-      status: e.status,
-      amount: { amount: e.amount, currency: e.currency },
-      attempts: e.attempts,
-      lastError: e.lastError,
-      providerCaptureId: e.providerCaptureId,
-      updatedAt: e.updatedAt,
-    }));
+    const rows = await this.db.sql<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+    return rows.map(fromRow);
   }
 
   async countAttempt(paymentId: string): Promise<void> {
@@ -70,7 +62,7 @@ export class TypeOrmPaymentRepository implements PaymentRepository {
               last_error = CASE WHEN $6::boolean THEN $7 ELSE last_error END,
               updated_at = now()
         WHERE id = $1 AND status = $2
-        RETURNING *`,
+        RETURNING ${COLUMNS}`,
       [
         paymentId,
         from,
