@@ -25,7 +25,7 @@ const ourObjects = (query: (sql: string) => Promise<{ name: string }[]>) =>
   );
 
 it('when every migration is reverted, then the public schema is empty; when they run again, then the same objects exist', async () => {
-  const { dataSource } = createDataSource({ url: database.url, poolSize: 1, entities: [], logger: createLogger({ level: 'silent' }) });
+  const { dataSource } = createDataSource({ url: database.url, poolSize: 1, logger: createLogger({ level: 'silent' }) });
   await dataSource.initialize();
   try {
     const query = (sql: string) => dataSource.query(sql) as Promise<{ name: string }[]>;
