@@ -13,7 +13,9 @@ import type { Metrics } from '../metrics';
 import type { AuthenticatedViewer, Viewer } from '../viewer';
 import { requestLogOf, type RequestLog } from '../http/request-context';
 import type { GraphQLContext } from './context';
-import { formatError } from './error-format';
+import { isTransientDatabaseError } from '../database/errors';
+import { ServiceUnavailableError } from '../errors';
+import { formatError, toHttpGraphQLError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
 import { loggingPlugin } from './logging-plugin';
 import type { OperationGuard } from '../security/operation-guard';
@@ -94,7 +96,12 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     context: async ({ req, res }) => {
       const requestLog = requestLogOf(res);
       const logger = options.logger.child({ requestId: requestLog.requestId });
-      const viewer = await viewerFromAuthorization(req.header('authorization'), options.authenticate);
+      const viewer = await viewerFromAuthorization(req.header('authorization'), options.authenticate).catch((error: unknown) => {
+        // The session check reads the database: an outage there is 503, not a 500 "context creation failed".
+        if (!isTransientDatabaseError(error)) throw error;
+        const unavailable = new ServiceUnavailableError();
+        throw toHttpGraphQLError(unavailable, 503, { 'retry-after': String(unavailable.retryAfterSeconds) });
+      });
       return {
         requestId: requestLog.requestId,
         viewer,
