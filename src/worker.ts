@@ -21,13 +21,14 @@ async function main(): Promise<void> {
   const metrics = new Metrics();
   const adapters = await createAdapters(config, logger, { runsJobs: true, metrics });
   const runtime = await connectingTo(names.url, database.url, () => createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics }));
-  await runtime.startWorker();
+  const worker = await runtime.startWorker();
   let shuttingDown = false;
   const operations = await startOperationsServer({
     port: config.observability.workerMetricsPort,
     host: config.host,
     metrics,
-    readinessChecks: runtime.readinessChecks,
+    // Not ready while the job runner waits for the database to come back, though the process stays up.
+    readinessChecks: [...runtime.readinessChecks, { name: 'job-runner', check: () => worker.assertRunning() }],
     isShuttingDown: () => shuttingDown,
     logger,
   });

@@ -44,57 +44,67 @@ export interface JobWorkerOptions {
  * Runs jobs with graphile-worker. Beyond the library it adds crash recovery: graphile-worker
  * keeps a crashed worker's jobs locked for four hours, so every process heartbeats its worker
  * ids and releases the jobs of workers that stopped heartbeating (e.g. after SIGKILL).
+ *
+ * It also rides out a database outage. When graphile-worker cannot record a job's outcome it
+ * shuts its worker pool down, and that shutdown can wait on the dead database for a long time;
+ * left alone, its rejection ends the process. Here the runner is supervised instead: on a fatal
+ * error it is abandoned (killed in the background, its worker ids no longer heartbeated, so its
+ * locked jobs are released for a retry like a crashed worker's) and a new runner starts once
+ * the database answers again, with exponential backoff. Only `stop()` ends the worker.
  */
 export class JobWorker {
-  private readonly workerIds = new Set<string>();
+  /** The worker ids of the current runner: heartbeated while it runs. */
+  private workerIds = new Set<string>();
   private timers: NodeJS.Timeout[] = [];
+  private runner: Runner | undefined;
+  private runnerPool: Pool | undefined;
+  /** graphile-worker's pool inside the current runner, to tell its events from an abandoned one's. */
+  private poolId: string | undefined;
+  private stopping = false;
+  private restartAttempt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restarting: Promise<void> | undefined;
+  private readonly log: Logger;
+  readonly events: WorkerEvents = new EventEmitter() as WorkerEvents;
 
   private constructor(
     private readonly options: JobWorkerOptions,
-    private readonly runner: Runner,
+    private readonly taskList: TaskList,
     private readonly utils: WorkerUtils,
     private readonly pool: Pool,
-    readonly events: WorkerEvents,
-  ) {}
+  ) {
+    this.log = options.logger.child({ component: 'jobs' });
+    this.events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
+    this.events.on('pool:create', ({ workerPool }) => (this.poolId = workerPool.id));
+    this.events.on('pool:fatalError', ({ workerPool, error }) => {
+      if (workerPool.id === this.poolId) this.abandonRunner(error);
+    });
+    this.events.on('worker:fatalError', ({ worker, error }) => {
+      if (this.workerIds.has(worker.workerId)) this.abandonRunner(error);
+    });
+    const metrics = options.metrics;
+    this.events.on('job:success', ({ job }) => metrics?.jobsCompleted.inc({ task: job.task_identifier }));
+    this.events.on('job:error', ({ job, error }) => {
+      this.log.warn({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, err: error }, 'job failed; will retry');
+      metrics?.jobsFailed.inc({ task: job.task_identifier });
+    });
+    this.events.on('job:failed', ({ job, error }) => {
+      this.log.error({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job dead-lettered');
+      metrics?.jobsDeadLettered.inc({ task: job.task_identifier });
+    });
+  }
 
   static async start(options: JobWorkerOptions): Promise<JobWorker> {
     const log = options.logger.child({ component: 'jobs' });
-    const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-    // Our own pool: graphile-worker marks a finished job complete without awaiting it, so on
-    // shutdown we wait for the pool to go idle before closing it, or the last completions are lost.
-    const pool = new Pool({ connectionString: options.connectionString, max: options.concurrency + 2 });
-    pool.on('error', (err) => log.warn({ err: err.message }, 'job queue connection error'));
-    // A dropped connection errors on its client too; unhandled, that would crash the process.
-    pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: err.message }, 'job queue client error')));
+    // The heartbeats, releases and metrics use a small pool of their own; each runner gets its own
+    // (runnerPool), so an abandoned runner's stuck clients cannot starve the next one.
+    const pool = createPool(options.connectionString, 2, log);
     const utils = await makeWorkerUtils({ pgPool: pool, logger: graphileLogger(log) });
     const taskList: TaskList = {};
     for (const [name, handler] of options.handlers) taskList[name] = toTask(name, handler, log);
 
-    const pending: string[] = [];
-    events.on('worker:create', ({ worker }) => pending.push(worker.workerId));
-    const metrics = options.metrics;
-    events.on('job:success', ({ job }) => metrics?.jobsCompleted.inc({ task: job.task_identifier }));
-    events.on('job:error', ({ job, error }) => {
-      log.warn({ jobId: job.id, task: job.task_identifier, attempt: job.attempts, err: error }, 'job failed; will retry');
-      metrics?.jobsFailed.inc({ task: job.task_identifier });
-    });
-    events.on('job:failed', ({ job, error }) => {
-      log.error({ jobId: job.id, task: job.task_identifier, attempts: job.attempts, err: error }, 'job dead-lettered');
-      metrics?.jobsDeadLettered.inc({ task: job.task_identifier });
-    });
-
-    const runner = await run({
-      pgPool: pool,
-      concurrency: options.concurrency,
-      pollInterval: options.pollIntervalMs,
-      noHandleSignals: true,
-      taskList,
-      events,
-      logger: graphileLogger(log),
-    });
-    const worker = new JobWorker(options, runner, utils, pool, events);
-    for (const id of pending) worker.workerIds.add(id);
-    events.on('worker:create', ({ worker: w }) => worker.workerIds.add(w.workerId));
+    const worker = new JobWorker(options, taskList, utils, pool);
+    await worker.launch();
     await worker.heartbeat();
     await worker.releaseJobsOfDeadWorkers();
     worker.timers = [
@@ -105,6 +115,7 @@ export class JobWorker {
       ),
     ];
     for (const timer of worker.timers) timer.unref();
+    const metrics = options.metrics;
     metrics?.onCollect(async () => {
       const { rows } = await utils.withPgClient((client) =>
         client.query<{ lag: number | null }>(
@@ -118,22 +129,96 @@ export class JobWorker {
     return worker;
   }
 
+  /** Throws while no runner takes jobs (it gave up on the database and is waiting to restart). */
+  async assertRunning(): Promise<void> {
+    if (!this.runner) throw new Error('the job runner is waiting for the database to come back');
+  }
+
   /** Finishes the running jobs (graphile-worker's graceful shutdown), then stops heartbeating. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
-    await this.runner.stop();
-    await this.waitForIdlePool(5_000);
-    await this.utils.withPgClient((client) =>
-      client.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [[...this.workerIds]]),
-    );
+    clearTimeout(this.restartTimer);
+    await this.restarting;
+    await this.runner?.stop();
+    if (this.runnerPool) await waitForIdle(this.runnerPool, 5_000);
+    // Best effort: asked to stop during an outage, the worker still exits; the heartbeat rows
+    // expire and the jobs they held are released by the other workers.
+    await this.utils
+      .withPgClient((client) => client.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [[...this.workerIds]]))
+      .catch((err: unknown) => this.log.warn({ err }, 'could not remove the heartbeats on shutdown'));
     await this.utils.release();
+    await this.runnerPool?.end();
     await this.pool.end();
   }
 
-  private async waitForIdlePool(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.pool.totalCount - this.pool.idleCount > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+  private async launch(): Promise<void> {
+    this.workerIds = new Set();
+    this.poolId = undefined;
+    // Our own pool: graphile-worker marks a finished job complete without awaiting it, so on
+    // shutdown we wait for the pool to go idle before closing it, or the last completions are lost.
+    const pool = createPool(this.options.connectionString, this.options.concurrency + 2, this.log);
+    const runner = await run({
+      pgPool: pool,
+      concurrency: this.options.concurrency,
+      pollInterval: this.options.pollIntervalMs,
+      noHandleSignals: true,
+      taskList: this.taskList,
+      events: this.events,
+      logger: graphileLogger(this.log),
+      // Unbatched, graphile-worker 0.17 records a job's outcome in a promise nobody awaits: when
+      // the database is gone, that rejection ends the process. Batched (even with no delay), a
+      // failure to record raises 'pool:fatalError' instead, which abandonRunner handles.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    }).catch(async (error: unknown) => {
+      await pool.end().catch(() => undefined);
+      throw error;
+    });
+    this.runner = runner;
+    this.runnerPool = pool;
+    const ended = (error: unknown) => {
+      if (this.runner === runner) this.abandonRunner(error ?? new Error('the job runner exited'));
+    };
+    runner.promise.then(() => ended(undefined), ended);
+  }
+
+  private abandonRunner(error: unknown): void {
+    const runner = this.runner;
+    if (!runner || this.stopping) return;
+    this.runner = undefined;
+    this.poolId = undefined;
+    const pool = this.runnerPool;
+    this.runnerPool = undefined;
+    // No longer heartbeated: the jobs it holds go back to the queue after deadAfterMs, so a job
+    // still running inside it (a capture waiting on the provider) is not run twice at once.
+    this.workerIds = new Set();
+    runner
+      .kill()
+      .catch((err: unknown) => this.log.debug({ err }, 'abandoned job runner did not stop cleanly'))
+      .finally(() => pool?.end().catch(() => undefined));
+    this.log.error({ err: error }, 'job runner failed (database unreachable?); starting a new one when the database answers');
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    // 250 ms doubling up to 30 s, with jitter so a fleet of workers does not reconnect in step.
+    const delayMs = Math.min(30_000, 250 * 2 ** this.restartAttempt) * (0.5 + Math.random() / 2);
+    this.restartAttempt += 1;
+    this.restartTimer = setTimeout(() => {
+      this.restarting = this.restart().finally(() => (this.restarting = undefined));
+    }, delayMs);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.launch();
+      this.restartAttempt = 0;
+      this.log.info('job runner restarted');
+      await this.heartbeat().catch((err: unknown) => this.log.warn({ err }, 'heartbeat failed'));
+    } catch (err) {
+      this.log.warn({ err, attempt: this.restartAttempt }, 'job runner could not restart yet');
+      if (!this.stopping) this.scheduleRestart();
     }
   }
 
@@ -170,6 +255,22 @@ export class JobWorker {
       client.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [dead]),
     );
     this.options.logger.warn({ workers: dead }, 'released jobs of workers that stopped heartbeating');
+  }
+}
+
+function createPool(connectionString: string, max: number, log: Logger): Pool {
+  // A bounded connect: against a stalled server a restart attempt fails and backs off instead of hanging.
+  const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
+  pool.on('error', (err) => log.warn({ err: err.message }, 'job queue connection error'));
+  // A dropped connection errors on its client too; unhandled, that would crash the process.
+  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: err.message }, 'job queue client error')));
+  return pool;
+}
+
+async function waitForIdle(pool: Pool, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pool.totalCount - pool.idleCount > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
