@@ -47,15 +47,21 @@ afterAll(async () => {
   await test?.stop();
 });
 
-const stillRunning = () => worker.child.exitCode === null && worker.child.signalCode === null;
-
-it('when the server terminates the worker backends during a capture, then the worker stays up and the order is PAID', async () => {
+/** An order whose capture the provider is holding (slowly) when the fault strikes. */
+async function orderWithCaptureInFlight() {
   const admin = await createAdmin(test);
   const customer = await signUpCustomer(test);
   const product = await createProduct(test, admin);
   test.paymentProvider.setBehaviour({ mode: 'slow', delayMs: 1_500, times: 1 });
   const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
   await eventually(async () => test.paymentProvider.requestsInFlight, (n) => n > 0, { what: 'the capture to reach the provider' });
+  return { customer, product, order };
+}
+
+const stillRunning = () => worker.child.exitCode === null && worker.child.signalCode === null;
+
+it('when the server terminates the worker backends during a capture, then the worker stays up and the order is PAID', async () => {
+  const { customer, product, order } = await orderWithCaptureInFlight();
 
   await test.app.dataSource.query(
     `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
@@ -72,12 +78,7 @@ it('when the server terminates the worker backends during a capture, then the wo
 }, 90_000);
 
 it('when the network to PostgreSQL is cut while jobs run, then /readyz is 503, the worker stays up, and the jobs complete once it returns', async () => {
-  const admin = await createAdmin(test);
-  const customer = await signUpCustomer(test);
-  const product = await createProduct(test, admin);
-  test.paymentProvider.setBehaviour({ mode: 'slow', delayMs: 1_500, times: 1 });
-  const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
-  await eventually(async () => test.paymentProvider.requestsInFlight, (n) => n > 0, { what: 'the capture to reach the provider' });
+  const { customer, product, order } = await orderWithCaptureInFlight();
 
   await proxy.cut();
   let restored = false;
