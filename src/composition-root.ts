@@ -36,7 +36,7 @@ import { createDataSource, Database, type QueryObserver } from './platform/datab
 import { EventBus, eventJobHandlers } from './platform/events';
 import { LoaderFactories } from './platform/graphql/loader-registry';
 import { buildGraphQLSchema, type ResolverClass } from './platform/graphql/schema';
-import { createGraphQLServer } from './platform/graphql/server';
+import { createGraphQLServer, viewerFromAuthorization } from './platform/graphql/server';
 import { GraphQLWsServer } from './platform/graphql/ws-server';
 import { RedisKeyValueCache } from './platform/graphql/redis-key-value-cache';
 import { TrustedDocuments } from './platform/graphql/trusted-documents';
@@ -51,6 +51,9 @@ import { createRedisClient } from './platform/redis';
 import { OperationGuard } from './platform/security/operation-guard';
 import { RateLimit } from './platform/security/rate-limiter';
 import type { Redis } from 'ioredis';
+import type { ResponseCacheInvalidator } from './platform/cache';
+import { responseCacheFastPath, responseCachePlugin } from './platform/cache';
+import { createResponseCache, createResponseCacheInvalidator, invalidateOnEvents } from './composition/response-cache';
 
 /** Every domain event of the application, from every module. */
 export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
@@ -128,6 +131,8 @@ export function composeApplication(deps: {
   live: LiveChannels<AppLiveTopics>;
   limits: RateLimits;
   metrics?: Metrics;
+  /** The response cache's invalidation side, when the cache is on. */
+  responseCache?: ResponseCacheInvalidator;
 }): Application {
   const { database, config, logger, adapters, live, limits, metrics } = deps;
   const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
@@ -155,6 +160,7 @@ export function composeApplication(deps: {
   ]) {
     events.subscribe(handler);
   }
+  if (deps.responseCache) invalidateOnEvents(events as EventBus<never>, deps.responseCache, logger);
 
   const loaders = new LoaderFactories((loader, size) => metrics?.dataloaderBatchSize.observe({ loader }, size));
   for (const module of [users, catalog, orders, payments, notifications]) module.registerLoaders(loaders);
@@ -288,6 +294,7 @@ export async function createRuntime(options: {
   // Start with the connection up when Redis is there, but never wait long for it: without it the
   // limits count in memory and persisted queries are re-sent in full.
   if (redis) await Promise.race([once(redis, 'ready').catch(() => undefined), sleep(2_000)]);
+  const responseCache = createResponseCacheInvalidator(config, redis, logger, metrics);
   const application = composeApplication({
     database,
     config,
@@ -296,6 +303,7 @@ export async function createRuntime(options: {
     live: pubsub.channels,
     limits: createRateLimits(config, redis, metrics),
     metrics,
+    responseCache,
   });
   const readinessChecks = [
     { name: 'postgres', check: () => database.ping() },
@@ -316,7 +324,7 @@ export async function createRuntime(options: {
     queries,
     application,
     startApi: async () => {
-      const api = await createApiServer({ config, logger, application, redis, metrics, readinessChecks });
+      const api = await createApiServer({ config, logger, application, redis, metrics, readinessChecks, responseCache });
       stoppers.push(() => api.close());
       return api;
     },
@@ -351,9 +359,12 @@ async function createApiServer(deps: {
   redis: Redis | null;
   metrics: Metrics;
   readinessChecks: ReadinessCheck[];
+  responseCache: ResponseCacheInvalidator | undefined;
 }): Promise<ApiServer> {
   const { config, logger, application, redis, metrics } = deps;
   const schema = await buildGraphQLSchema(application.resolvers);
+  const responseCache = deps.responseCache && createResponseCache(config, schema, deps.responseCache, logger, metrics);
+  const authenticate = (token: string) => application.modules.users.service.authenticate(token);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
   const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
@@ -372,6 +383,7 @@ async function createApiServer(deps: {
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
+    plugins: responseCache ? [responseCachePlugin(responseCache)] : [],
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -398,7 +410,12 @@ async function createApiServer(deps: {
     metrics,
     security: config.security,
     sandbox: config.graphql.sandbox,
-    beforeGraphQL: [trusted.middleware()],
+    beforeGraphQL: [
+      trusted.middleware(),
+      ...(responseCache
+        ? [responseCacheFastPath({ cache: responseCache, guard, metrics, viewerOf: (req) => viewerFromAuthorization(req.header('authorization'), authenticate) })]
+        : []),
+    ],
   });
   httpServer.on('request', app);
   return {

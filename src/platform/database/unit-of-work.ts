@@ -14,13 +14,18 @@ export interface UnitOfWork {
  * The database handle repositories use. Inside `transaction()` the ambient EntityManager is the
  * transaction's, carried by AsyncLocalStorage so services need not thread it through every call.
  */
+interface AmbientTransaction {
+  manager: EntityManager;
+  afterCommit: (() => Promise<void>)[];
+}
+
 export class Database implements UnitOfWork {
-  private readonly ambient = new AsyncLocalStorage<EntityManager>();
+  private readonly ambient = new AsyncLocalStorage<AmbientTransaction>();
 
   constructor(readonly dataSource: DataSource) {}
 
   get manager(): EntityManager {
-    return this.ambient.getStore() ?? this.dataSource.manager;
+    return this.ambient.getStore()?.manager ?? this.dataSource.manager;
   }
 
   /** node-postgres's pool under TypeORM, for its connection counts. */
@@ -34,7 +39,25 @@ export class Database implements UnitOfWork {
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return work();
-    return this.dataSource.transaction((manager) => this.ambient.run(manager, work));
+    return this.outermostTransaction(work);
+  }
+
+  /**
+   * Runs once the ambient transaction has committed (never if it rolls back), before
+   * `transaction()` returns; at once outside a transaction. For quick local reactions to a
+   * change (dropping cached reads); anything that must happen belongs in an event's job.
+   */
+  async afterCommit(callback: () => Promise<void>): Promise<void> {
+    const ambient = this.ambient.getStore();
+    if (ambient) ambient.afterCommit.push(callback);
+    else await callback();
+  }
+
+  private async outermostTransaction<T>(work: () => Promise<T>): Promise<T> {
+    const afterCommit: (() => Promise<void>)[] = [];
+    const result = await this.dataSource.transaction((manager) => this.ambient.run({ manager, afterCommit }, work));
+    for (const callback of afterCommit) await callback();
+    return result;
   }
 
   /**

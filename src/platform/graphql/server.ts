@@ -35,6 +35,8 @@ export interface GraphQLServerOptions {
   /** A KeyValueCache for automatic persisted queries (Redis when present); Apollo's in-memory LRU otherwise. */
   persistedQueriesCache?: KeyValueCache<string>;
   metrics?: Metrics;
+  /** Run after the built-in ones (e.g. the response cache, which needs the cost report). */
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
 }
 
 export type HttpGraphQLContext = GraphQLContext & { requestLog: RequestLog };
@@ -84,6 +86,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
         : ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(options.metrics),
       securityPlugin(options.guard) as ApolloServerPlugin<HttpGraphQLContext>,
+      ...((options.plugins ?? []) as ApolloServerPlugin<HttpGraphQLContext>[]),
     ],
   });
   await apollo.start();
