@@ -60,11 +60,12 @@ describe('response cache: sharing and isolation', () => {
       { query: 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', variables: { i: { items: [{ productId: product.id, quantity: 1 }], idempotencyKey: randomUUID() } } },
       { token: a.token },
     );
-    for (let i = 0; i < 2; i++) {
-      await test.client.post({ query: ME }, { token: a.token });
-      await test.client.post({ query: MY_ORDERS }, { token: a.token });
-    }
-    expect(cacheOf(await test.client.post({ query: ME }, { token: a.token }))).toBe('hit');
+    // The order's events (placed, then paid) drop A's entries as they are processed; wait for both to settle in the cache.
+    await eventually(
+      async () => [cacheOf(await test.client.post({ query: ME }, { token: a.token })), cacheOf(await test.client.post({ query: MY_ORDERS }, { token: a.token }))],
+      (results) => results.every((r) => r === 'hit'),
+      { timeoutMs: 20_000, what: "A's me and orders served from the cache" },
+    );
 
     const meB = await test.client.post<{ me: { id: string; email: string } }>({ query: ME }, { token: b.token });
     const ordersB = await test.client.post<{ orders: { totalCount: number } }>({ query: MY_ORDERS }, { token: b.token });

@@ -76,7 +76,6 @@ export class RedisResponseStore implements ResponseCacheStore {
     redis: Redis,
     prefix: string,
     private readonly logger: Logger,
-    private readonly onOutage: () => void = () => undefined,
   ) {
     this.prefix = `${prefix}rc:`;
     this.redis = redis as Scripted;
@@ -89,7 +88,7 @@ export class RedisResponseStore implements ResponseCacheStore {
   }
 
   async lookup(key: string): Promise<Lookup | undefined> {
-    if (!this.available) return undefined;
+    if (!this.available && !(await this.reconnected())) return undefined;
     try {
       const [generation, sequence, raw] = await this.redis.responseCacheLookup(this.prefix, key);
       return { entry: raw ? (JSON.parse(raw) as CachedResponse) : undefined, ticket: { generation, sequence: Number(sequence) } };
@@ -100,6 +99,7 @@ export class RedisResponseStore implements ResponseCacheStore {
   }
 
   async store(key: string, entry: CachedResponse, tags: readonly string[], ticket: StoreTicket): Promise<boolean> {
+    // A ticket from an older generation is refused by the script itself.
     if (!this.available) return false;
     try {
       const ttlMs = Math.max(1, Math.round(entry.maxAgeSeconds * 1000));
@@ -113,7 +113,7 @@ export class RedisResponseStore implements ResponseCacheStore {
 
   async invalidate(tags: readonly string[]): Promise<number> {
     if (tags.length === 0) return 0;
-    if (!this.available) {
+    if (!this.available && !(await this.reconnected())) {
       this.missedInvalidation = true;
       throw new Error('response cache: Redis is unavailable; the invalidation will be retried');
     }
@@ -139,30 +139,40 @@ export class RedisResponseStore implements ResponseCacheStore {
     return count;
   }
 
+  /** The connection is back (whatever its events said): start the new generation now. */
+  private async reconnected(): Promise<boolean> {
+    if (this.redis.status !== 'ready') return false;
+    await this.reopen();
+    return this.available;
+  }
+
   /** Logged once per outage; every bypass is counted by the caller. */
   private lost(error?: unknown): void {
     if (!this.available) return;
     this.available = false;
-    this.onOutage();
     this.logger.warn({ err: error instanceof Error ? error.message : undefined }, 'response cache: Redis unreachable, requests bypass the cache');
   }
 
   private reopen(): Promise<void> {
-    this.reopening ??= (async () => {
-      try {
-        if (this.everConnected || this.missedInvalidation) {
-          await this.redis.incr(`${this.prefix}gen`);
-          this.missedInvalidation = false;
-          this.logger.info('response cache: Redis is back; a new cache generation starts empty');
-        }
-        this.everConnected = true;
-        this.available = true;
-      } catch (error) {
-        this.logger.warn({ err: error instanceof Error ? error.message : error }, 'response cache: could not start a new generation');
-      } finally {
+    if (!this.reopening) {
+      this.reopening = this.startGeneration().finally(() => {
         this.reopening = undefined;
-      }
-    })();
+      });
+    }
     return this.reopening;
+  }
+
+  private async startGeneration(): Promise<void> {
+    try {
+      if (this.everConnected || this.missedInvalidation) {
+        await this.redis.incr(`${this.prefix}gen`);
+        this.missedInvalidation = false;
+        this.logger.info('response cache: Redis is back; a new cache generation starts empty');
+      }
+      this.everConnected = true;
+      this.available = true;
+    } catch (error) {
+      this.logger.warn({ err: error instanceof Error ? error.message : error }, 'response cache: could not start a new generation');
+    }
   }
 }
