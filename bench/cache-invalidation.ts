@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       QUERY_COST_BUDGET_PER_MINUTE: '100000000',
       ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '100000000',
       READINESS_REQUIRES_REDIS: 'false',
+      METRICS_PORT: '0',
     };
     const start = (entry: string, args: string[], ready: RegExp) => {
       const child = spawn(process.execPath, [path.resolve(__dirname, entry), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
