@@ -1,3 +1,5 @@
+// Owns the response cache's wiring: the policy table (who may share which type and field), which
+// domain event drops which tags, and the store (Redis when configured, else process memory).
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { CatalogEvents } from '../modules/catalog';
