@@ -10,7 +10,8 @@ import { VIEWER_INDEPENDENT_SUBSCRIPTIONS } from '../modules/catalog';
 import type { Config } from '../platform/config';
 import { RedisKeyValueCache } from '../platform/graphql/redis-key-value-cache';
 import { buildGraphQLSchema } from '../platform/graphql/schema';
-import { createGraphQLServer } from '../platform/graphql/server';
+import { createGraphQLServer, viewerFromAuthorization } from '../platform/graphql/server';
+import { responseCacheFastPath, responseCachePlugin, type ResponseCacheInvalidator } from '../platform/cache';
 import { TrustedDocuments } from '../platform/graphql/trusted-documents';
 import { GraphQLWsServer } from '../platform/graphql/ws-server';
 import { createHttpApp } from '../platform/http/app';
@@ -21,6 +22,7 @@ import type { Metrics } from '../platform/metrics';
 import { documentSizeLimit } from '../platform/security/document-size';
 import { OperationGuard } from '../platform/security/operation-guard';
 import type { Application } from './modules';
+import { createResponseCache } from './response-cache';
 
 export interface ApiServer {
   httpServer: Server;
@@ -42,9 +44,12 @@ export async function createApiServer(deps: {
   redis: Redis | null;
   metrics: Metrics;
   readinessChecks: ReadinessCheck[];
+  responseCache?: ResponseCacheInvalidator;
 }): Promise<ApiServer> {
   const { config, logger, application, redis, metrics } = deps;
   const schema = await buildApiSchema(application);
+  const responseCache = deps.responseCache && createResponseCache(config, schema, deps.responseCache, logger, metrics);
+  const authenticate = (token: string) => application.modules.users.service.authenticate(token);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
   const requestTimeout = config.security.requestTimeoutMs;
@@ -72,6 +77,7 @@ export async function createApiServer(deps: {
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
     persistedQueriesTtlSeconds: config.security.apqTtlSeconds,
+    plugins: responseCache ? [responseCachePlugin(responseCache)] : [],
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -102,7 +108,13 @@ export async function createApiServer(deps: {
     security: config.security,
     sandbox: apolloSandbox,
     explorer: config.graphql.sandbox && config.graphql.explorer === 'graphiql' ? explorerRoutes() : undefined,
-    beforeGraphQL: [documentSizeLimit(config.security.limits.maxBytes), trusted.middleware()],
+    beforeGraphQL: [
+      documentSizeLimit(config.security.limits.maxBytes),
+      trusted.middleware(),
+      ...(responseCache
+        ? [responseCacheFastPath({ cache: responseCache, guard, metrics, viewerOf: (req) => viewerFromAuthorization(req.header('authorization'), authenticate) })]
+        : []),
+    ],
   });
   httpServer.on('request', app);
   return {

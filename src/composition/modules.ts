@@ -23,6 +23,8 @@ import type { Metrics } from '../platform/metrics';
 import { createLivePubSub, type LiveChannels } from '../platform/pubsub';
 import { detachedAdapters, type Adapters } from './adapters';
 import { createRateLimits, type RateLimits } from './rate-limits';
+import { invalidateOnEvents } from './response-cache';
+import type { ResponseCacheInvalidator } from '../platform/cache';
 
 /** Every domain event of the application, from every module. */
 export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
@@ -62,6 +64,8 @@ export function composeApplication(deps: {
   live: LiveChannels<AppLiveTopics>;
   limits: RateLimits;
   metrics?: Metrics;
+  /** The response cache's invalidation side, when the cache is on. */
+  responseCache?: ResponseCacheInvalidator;
 }): Application {
   const { database, config, logger, adapters, live, limits, metrics } = deps;
   const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
@@ -96,6 +100,7 @@ export function composeApplication(deps: {
   ]) {
     events.subscribe(handler);
   }
+  if (deps.responseCache) invalidateOnEvents(events as EventBus<never>, deps.responseCache, logger);
 
   const loaders = new LoaderFactories((loader, size) => metrics?.dataloaderBatchSize.observe({ loader }, size));
   for (const module of [users, catalog, orders, payments, notifications]) module.registerLoaders(loaders);

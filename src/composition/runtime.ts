@@ -16,6 +16,7 @@ import type { Adapters } from './adapters';
 import { createApiServer, type ApiServer } from './api';
 import { composeApplication, type AppLiveTopics, type Application } from './modules';
 import { createRateLimits } from './rate-limits';
+import { createResponseCacheInvalidator } from './response-cache';
 
 export interface Runtime {
   metrics: Metrics;
@@ -98,6 +99,7 @@ export async function createRuntime(options: {
   // Start with the connection up when Redis is there, but never wait long for it: without it the
   // limits count in memory and persisted queries are re-sent in full.
   if (redis) await Promise.race([once(redis, 'ready').catch(() => undefined), sleep(2_000)]);
+  const responseCache = createResponseCacheInvalidator(config, redis, logger, metrics);
   const application = composeApplication({
     database,
     config,
@@ -105,6 +107,7 @@ export async function createRuntime(options: {
     adapters: options.adapters,
     live: pubsub.channels,
     limits: createRateLimits(config, redis, metrics),
+    responseCache,
     metrics,
   });
   // Other instances' user changes (role, revoked tokens, deletion) invalidate this one's cache.
@@ -122,7 +125,7 @@ export async function createRuntime(options: {
     queries,
     application,
     startApi: async () => {
-      const api = await createApiServer({ config, logger, application, redis, metrics, readinessChecks: checks });
+      const api = await createApiServer({ config, logger, application, redis, metrics, readinessChecks: checks, responseCache });
       stoppers.push(() => api.close());
       return api;
     },

@@ -27,6 +27,17 @@ export interface Config {
     /** Prefix of every key and channel, so several deployments can share one Redis. */
     prefix: string;
   };
+  responseCache: {
+    /** RESPONSE_CACHE=off turns the response cache off (on by default). */
+    enabled: boolean;
+    /** Bound of the in-process cache (used when there is no Redis). */
+    maxBytes: number;
+    /** Ceiling for types without their own; RESPONSE_CACHE_TYPE_TTLS sets per-type ceilings. */
+    defaultTtlSeconds: number;
+    typeTtlSeconds: Record<string, number>;
+    httpMaxAgeSeconds: number;
+    httpStaleWhileRevalidateSeconds: number;
+  };
   auth: {
     /** Unset outside production: an API process then needs the embedded database (see jwt-secret.ts). */
     jwtSecret: string | undefined;
@@ -180,6 +191,17 @@ class EnvReader {
     return this.string(name) === undefined ? undefined : this.integer(name, min, min, max);
   }
 
+  /** `Type=seconds,Type=seconds`, e.g. `Order=30,Product=600`. */
+  typeSeconds(name: string): Record<string, number> {
+    const result: Record<string, number> = {};
+    for (const pair of (this.string(name) ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\d{1,6})$/.exec(pair);
+      if (match) result[match[1]!] = Number(match[2]);
+      else this.problems.push(`${name} must look like Type=seconds,Type=seconds (got "${pair}")`);
+    }
+    return result;
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const value = this.string(name)?.toLowerCase();
     if (value === undefined) return fallback;
@@ -239,6 +261,14 @@ export function loadConfig(env: Env = process.env): Config {
     redis: {
       url: read.url('REDIS_URL', ['redis:', 'rediss:']),
       prefix: read.string('REDIS_PREFIX') ?? 'sg:',
+    },
+    responseCache: {
+      enabled: read.oneOf('RESPONSE_CACHE', ['on', 'off'] as const, 'on') === 'on',
+      maxBytes: read.integer('RESPONSE_CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
+      defaultTtlSeconds: read.integer('RESPONSE_CACHE_TTL_SECONDS', 300, 1, 86_400),
+      typeTtlSeconds: read.typeSeconds('RESPONSE_CACHE_TYPE_TTLS'),
+      httpMaxAgeSeconds: read.integer('RESPONSE_CACHE_HTTP_MAX_AGE_SECONDS', 10, 0, 86_400),
+      httpStaleWhileRevalidateSeconds: read.integer('RESPONSE_CACHE_HTTP_SWR_SECONDS', 30, 0, 86_400),
     },
     auth: {
       jwtSecret,

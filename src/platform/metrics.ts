@@ -120,6 +120,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly responseCacheRequests = new Counter({
+    name: 'response_cache_requests_total',
+    help: 'Cacheable queries by cache result: hit, miss, or bypass (the cache was unavailable)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly responseCacheInvalidations = new Counter({
+    name: 'response_cache_invalidations_total',
+    help: 'Cache tags invalidated (each tag of each invalidation counts once)',
+    registers: [this.registry],
+  });
+  readonly responseCacheSize = new Gauge({
+    name: 'response_cache_size',
+    help: 'Size of the response cache: bytes in process memory, or entries in Redis',
+    labelNames: ['unit'] as const,
+    registers: [this.registry],
+  });
+
   private readonly collectors: (() => Promise<void> | void)[] = [];
 
   constructor() {

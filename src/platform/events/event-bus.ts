@@ -58,8 +58,12 @@ export interface EventPublisher<TEvents> {
 
 export const eventTaskName = (handlerName: string): string => `event:${handlerName}`;
 
+/** Told in the publishing process, right after the transaction that published events commits. */
+export type CommitListener = (type: string, payloads: readonly unknown[]) => Promise<void>;
+
 export class EventBus<TEvents> implements EventPublisher<TEvents> {
   private readonly handlers = new Map<string, AnyEventHandler[]>();
+  private readonly commitListeners: CommitListener[] = [];
 
   constructor(
     private readonly database: Database,
@@ -71,6 +75,14 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
     const all = [...this.handlers.values()].flat();
     if (all.some((h) => h.name === handler.name)) throw new Error(`Duplicate event handler name ${handler.name}`);
     this.handlers.set(handler.event, [...(this.handlers.get(handler.event) ?? []), handler]);
+  }
+
+  /**
+   * A quick local reaction in the process that made the change (e.g. dropping cached reads at
+   * once); not a delivery guarantee: that is the handlers' job, which runs even after a crash.
+   */
+  onCommitted(listener: CommitListener): void {
+    this.commitListeners.push(listener);
   }
 
   get allHandlers(): AnyEventHandler[] {
@@ -97,6 +109,7 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
         }));
     });
     await this.jobs.enqueueTasks(jobs);
+    for (const listener of this.commitListeners) await this.database.afterCommit(() => listener(type, payloads));
     this.logger.debug({ event: type, count: payloads.length }, 'events published');
   }
 }

@@ -39,6 +39,8 @@ export interface GraphQLServerOptions {
   /** Every persisted query expires this long after its registration. */
   persistedQueriesTtlSeconds?: number;
   metrics?: Metrics;
+  /** Run after the built-in ones (e.g. the response cache, which needs the cost report). */
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
 }
 
 export type HttpGraphQLContext = GraphQLContext & { requestLog: RequestLog };
@@ -88,6 +90,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
         : ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(options.metrics),
       securityPlugin(options.guard) as ApolloServerPlugin<HttpGraphQLContext>,
+      ...((options.plugins ?? []) as ApolloServerPlugin<HttpGraphQLContext>[]),
     ],
   });
   await apollo.start();

@@ -2,4 +2,10 @@
 export interface CatalogEvents {
   /** A product's available stock changed (restock, an order reserving or releasing units). */
   StockChanged: { productId: string; stock: number; at: string };
+  /** A new product (it may now appear in lists). */
+  ProductCreated: { productId: string; at: string };
+  /** A product's name, description or price changed. */
+  ProductUpdated: { productId: string; version: number; at: string };
+  /** A review was added to a product (its reviews and average rating changed). */
+  ReviewAdded: { reviewId: string; productId: string; authorId: string; at: string };
 }
