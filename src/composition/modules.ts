@@ -10,7 +10,7 @@ import {
   type NotificationsModule,
 } from '../modules/notifications';
 import { createOrdersModule, ordersOrmEntities, type OrderEvents, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
-import { createPaymentsModule, paymentsOrmEntities, type PaymentEvents, type PaymentsModule } from '../modules/payments';
+import { createPaymentsModule, paymentsOrmEntities, type OrderPayments, type PaymentsModule } from '../modules/payments';
 import { usersOrmEntities, createUsersModule, type UsersModule } from '../modules/users';
 import type { Config } from '../platform/config';
 import { Database } from '../platform/database';
@@ -25,7 +25,7 @@ import { detachedAdapters, type Adapters } from './adapters';
 import { createRateLimits, type RateLimits } from './rate-limits';
 
 /** Every domain event of the application, from every module. */
-export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
+export type AppEvents = CatalogEvents & OrderEvents & NotificationEvents;
 
 /** Every live-update topic, from every module. */
 export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics;
@@ -55,6 +55,16 @@ function tokenSettings(config: Config) {
   return { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, ttlSeconds: tokenTtlSeconds };
 }
 
+/** Payments' port to orders, implemented with the orders module's public API. */
+function orderPayments(orders: OrdersModule): OrderPayments {
+  return {
+    statusOf: async (orderId) => (await orders.service.findByIds([orderId]))[0]?.status ?? null,
+    markPaid: (orderId) => orders.service.markPaid(orderId),
+    markPaymentFailed: (orderId, reason) => orders.service.markPaymentFailed(orderId, reason),
+    markRefunded: (orderId) => orders.service.markRefunded(orderId),
+  };
+}
+
 /** The one place modules are wired together. */
 export function composeApplication(deps: {
   database: Database;
@@ -75,8 +85,7 @@ export function composeApplication(deps: {
   const payments = createPaymentsModule({
     database,
     gateway: adapters.gateway,
-    orders: orders.service,
-    events,
+    orders: orderPayments(orders),
     jobMaxAttempts: config.payments.jobMaxAttempts,
   });
   const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events, live });

@@ -1,11 +1,13 @@
-/** The catalog module's public surface: other modules import from here only. */
-export { catalogOrmEntities, createCatalogModule, type CatalogModule } from './catalog.module';
-export type { CatalogService } from './application/catalog.service';
-export type { Product } from './domain/product';
+/** The catalog module's public surface: other modules and the composition import from here only. */
+
+// Application API: the module's factory, its events and the errors callers handle.
+export { createCatalogModule, type CatalogModule } from './catalog.module';
+export type { CatalogEvents } from './domain/catalog.events';
+export type { CatalogLiveTopics } from './domain/catalog.live';
+export { ProductNotFoundError } from './domain/catalog.errors';
+
+// Schema pieces the root mounts (ORM entities, GraphQL types and loaders other modules' resolvers extend).
+export { catalogOrmEntities } from './catalog.module';
 export { ProductType } from './graphql/catalog.types';
 export { CatalogLoaders } from './graphql/catalog.loaders';
-export type { CatalogEvents } from './domain/catalog.events';
-export type { ReservedLine, StockLine } from './domain/stock';
-export { InsufficientStockError, ProductNotFoundError } from './domain/catalog.errors';
-export type { CatalogLiveTopics } from './domain/catalog.live';
 export { VIEWER_INDEPENDENT_SUBSCRIPTIONS } from './graphql/stock-subscription.resolver';

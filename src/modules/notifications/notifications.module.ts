@@ -7,8 +7,8 @@ import type { LiveChannels } from '../../platform/pubsub';
 import { NotificationLiveUpdates } from './application/notification-live-updates';
 import type { NotificationLiveTopics } from './domain/notification.live';
 import { NotificationSubscriptionResolver } from './graphql/notification-subscription.resolver';
-import type { UserService } from '../users';
 import type { EmailSender } from './application/email-sender';
+import type { Recipients } from './application/recipients';
 import { notifyOnOrderPlaced, notifyOnOrderStatusChanged, sendEmailJob } from './application/notification.handlers';
 import { NotificationService } from './application/notification.service';
 import type { NotificationEvents } from './domain/notification.events';
@@ -25,7 +25,7 @@ export interface NotificationsModule {
 
 export function createNotificationsModule(deps: {
   database: Database;
-  users: UserService;
+  users: Recipients;
   email: EmailSender;
   jobs: JobQueue;
   events: EventPublisher<NotificationEvents>;

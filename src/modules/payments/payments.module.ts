@@ -1,12 +1,11 @@
 import type { Database } from '../../platform/database';
-import type { AnyEventHandler, EventPublisher } from '../../platform/events';
+import type { AnyEventHandler } from '../../platform/events';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
-import type { OrderService } from '../orders';
 import { capturePaymentOnOrderPlaced, refundPaymentOnOrderCancelled } from './application/payment.handlers';
+import type { OrderPayments } from './application/order-payments';
 import type { PaymentGateway } from './application/payment-gateway';
 import { PaymentService } from './application/payment.service';
-import type { PaymentEvents } from './domain/payment.events';
 import { OrderPaymentResolver } from './graphql/order-payment.resolver';
 import { PaymentLoaders } from './graphql/payment.loaders';
 import { PaymentOrmEntity } from './infrastructure/payment.orm-entity';
@@ -24,12 +23,11 @@ export interface PaymentsModule {
 export function createPaymentsModule(deps: {
   database: Database;
   gateway: PaymentGateway;
-  orders: OrderService;
-  events: EventPublisher<PaymentEvents>;
+  orders: OrderPayments;
   /** Capture attempts before the order fails and the job is dead-lettered. */
   jobMaxAttempts: number;
 }): PaymentsModule {
-  const service = new PaymentService(new TypeOrmPaymentRepository(deps.database), deps.gateway, deps.orders, deps.database, deps.events);
+  const service = new PaymentService(new TypeOrmPaymentRepository(deps.database), deps.gateway, deps.orders, deps.database);
   return {
     service,
     resolvers: new Map<ResolverClass, object>([[OrderPaymentResolver, new OrderPaymentResolver()]]),

@@ -29,9 +29,6 @@ export interface OrderPage {
   totalCount: () => Promise<number>;
 }
 
-/** What a payment outcome did to the order, so payments can react (e.g. refund a late capture). */
-export type PaymentOutcome = { applied: true; order: Order } | { applied: false; order: Order | null };
-
 export class OrderService {
   constructor(
     private readonly orders: OrderRepository,
@@ -128,25 +125,24 @@ export class OrderService {
   }
 
   /** The payment was captured. Not applied when the order moved on meanwhile (e.g. was cancelled). */
-  markPaid(orderId: string): Promise<PaymentOutcome> {
+  markPaid(orderId: string): Promise<void> {
     return this.applyPaymentOutcome(orderId, 'PENDING', 'PAID');
   }
 
   /** The provider declined or kept failing: the order fails and its stock is released. */
-  markPaymentFailed(orderId: string, reason: string): Promise<PaymentOutcome> {
+  markPaymentFailed(orderId: string, reason: string): Promise<void> {
     return this.applyPaymentOutcome(orderId, 'PENDING', 'PAYMENT_FAILED', reason);
   }
 
   /** The refund of a cancelled, paid order went through. */
-  markRefunded(orderId: string): Promise<PaymentOutcome> {
+  markRefunded(orderId: string): Promise<void> {
     return this.applyPaymentOutcome(orderId, 'CANCELLED', 'REFUNDED');
   }
 
-  private async applyPaymentOutcome(orderId: string, from: OrderStatus, to: OrderStatus, reason?: string): Promise<PaymentOutcome> {
-    return this.unitOfWork.transaction(async () => {
+  private async applyPaymentOutcome(orderId: string, from: OrderStatus, to: OrderStatus, reason?: string): Promise<void> {
+    await this.unitOfWork.transaction(async () => {
       const order = await this.orders.findForUpdate(orderId);
-      if (!order || order.status !== from) return { applied: false, order };
-      return { applied: true, order: await this.move(order, to, reason) };
+      if (order?.status === from) await this.move(order, to, reason);
     });
   }
 

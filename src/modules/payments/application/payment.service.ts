@@ -1,9 +1,9 @@
 import type { UnitOfWork } from '../../../platform/database/unit-of-work';
-import type { EventPublisher, HandlerContext } from '../../../platform/events';
-import type { OrderEvents, OrderService } from '../../orders';
+import type { HandlerContext } from '../../../platform/events';
+import type { OrderEvents } from '../../orders';
 import { captureKey, refundKey, type Payment } from '../domain/payment';
-import type { PaymentEvents } from '../domain/payment.events';
 import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway';
+import type { OrderPayments } from './order-payments';
 import type { PaymentRepository } from './payment.repository';
 
 /** Thrown to retry a refund while the order's capture is still being settled. */
@@ -22,9 +22,8 @@ export class PaymentService {
   constructor(
     private readonly payments: PaymentRepository,
     private readonly gateway: PaymentGateway,
-    private readonly orders: OrderService,
+    private readonly orders: OrderPayments,
     private readonly unitOfWork: UnitOfWork,
-    private readonly events: EventPublisher<PaymentEvents>,
   ) {}
 
   findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
@@ -39,8 +38,8 @@ export class PaymentService {
       return;
     }
     if (payment.status !== 'PENDING') return;
-    const [order] = await this.orders.findByIds([event.orderId]);
-    if (order?.status !== 'PENDING') {
+    const orderStatus = await this.orders.statusOf(event.orderId);
+    if (orderStatus !== 'PENDING') {
       // The order was cancelled first. If an earlier attempt reached the provider it may have
       // charged: ask before concluding it did not (a capture found is refunded by the refund job).
       const found = payment.attempts > 0 ? await this.gateway.findCapture(event.orderId) : null;
@@ -48,7 +47,7 @@ export class PaymentService {
         await this.settleCaptured(payment, event, found.captureId);
         return;
       }
-      await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: `order was ${order?.status ?? 'missing'} before capture` });
+      await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: `order was ${orderStatus ?? 'missing'} before capture` });
       return;
     }
 
@@ -81,12 +80,6 @@ export class PaymentService {
       // If the order was cancelled meanwhile, it stays cancelled and the refund handler
       // (waiting for this capture) returns the money.
       await this.orders.markPaid(event.orderId);
-      await this.events.publish('PaymentCaptured', {
-        paymentId: payment.id,
-        orderId: event.orderId,
-        amount: event.total,
-        at: new Date().toISOString(),
-      });
     });
   }
 
@@ -107,19 +100,10 @@ export class PaymentService {
       refundKey(payment.orderId),
       { onAttempt: () => this.payments.countAttempt(payment.id) },
     );
-    await this.unitOfWork.transaction(async () => {
-      const refunded = await this.payments.transition(payment.id, 'FAILED', 'REFUNDED', {
-        providerCaptureId: found.captureId,
-        providerRefundId: refundId,
-        lastError: 'captured by the provider after the payment was given up; refunded',
-      });
-      if (!refunded) return;
-      await this.events.publish('PaymentRefunded', {
-        paymentId: payment.id,
-        orderId: payment.orderId,
-        amount: payment.amount,
-        at: new Date().toISOString(),
-      });
+    await this.payments.transition(payment.id, 'FAILED', 'REFUNDED', {
+      providerCaptureId: found.captureId,
+      providerRefundId: refundId,
+      lastError: 'captured by the provider after the payment was given up; refunded',
     });
   }
 
@@ -142,12 +126,6 @@ export class PaymentService {
       const refunded = await this.payments.transition(payment.id, 'CAPTURED', 'REFUNDED', { providerRefundId: refundId });
       if (!refunded) return;
       await this.orders.markRefunded(event.orderId);
-      await this.events.publish('PaymentRefunded', {
-        paymentId: payment.id,
-        orderId: event.orderId,
-        amount: payment.amount,
-        at: new Date().toISOString(),
-      });
     });
   }
 
@@ -156,7 +134,6 @@ export class PaymentService {
       const failed = await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: reason });
       if (!failed) return;
       await this.orders.markPaymentFailed(payment.orderId, reason);
-      await this.events.publish('PaymentFailed', { paymentId: payment.id, orderId: payment.orderId, reason, at: new Date().toISOString() });
     });
   }
 }
