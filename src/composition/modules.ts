@@ -1,15 +1,14 @@
-// Owns the module wiring: which module gets which dependency, the event subscriptions, the
+// Owns the module wiring: which module gets which dependency, subscribing the event table, the
 // resolver and loader registries and the job handlers. Builds no connections of its own.
 import { DataSource } from 'typeorm';
 import { createAnalyticsModule } from '../modules/analytics';
-import { catalogOrmEntities, createCatalogModule, type CatalogEvents, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
+import { catalogOrmEntities, createCatalogModule, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
 import {
   createNotificationsModule,
-  type NotificationEvents,
   type NotificationLiveTopics,
   type NotificationsModule,
 } from '../modules/notifications';
-import { createOrdersModule, ordersOrmEntities, type OrderEvents, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
+import { createOrdersModule, ordersOrmEntities, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
 import { createPaymentsModule, paymentsOrmEntities, type OrderPayments, type PaymentsModule } from '../modules/payments';
 import { usersOrmEntities, createUsersModule, type UsersModule } from '../modules/users';
 import type { Config } from '../platform/config';
@@ -22,10 +21,8 @@ import { createLogger, type Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { createLivePubSub, type LiveChannels } from '../platform/pubsub';
 import { detachedAdapters, type Adapters } from './adapters';
+import { EVENT_VERSIONS, eventSubscriptions, type AppEvents } from './event-table';
 import { createRateLimits, type RateLimits } from './rate-limits';
-
-/** Every domain event of the application, from every module. */
-export type AppEvents = CatalogEvents & OrderEvents & NotificationEvents;
 
 /** Every live-update topic, from every module. */
 export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics;
@@ -77,7 +74,7 @@ export function composeApplication(deps: {
 }): Application {
   const { database, config, logger, adapters, live, limits, metrics } = deps;
   const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
-  const events = new EventBus<AppEvents>(database, jobs, logger);
+  const events = new EventBus<AppEvents>(database, jobs, logger, EVENT_VERSIONS);
 
   const users = createUsersModule({ database, tokens: tokenSettings(config), limits: limits.users });
   const catalog = createCatalogModule({ database, events, live });
@@ -91,15 +88,7 @@ export function composeApplication(deps: {
   const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events, live });
   const analytics = createAnalyticsModule({ database });
 
-  for (const handler of [
-    ...catalog.eventHandlers,
-    ...orders.eventHandlers,
-    ...payments.eventHandlers,
-    ...notifications.eventHandlers,
-    ...analytics.eventHandlers,
-  ]) {
-    events.subscribe(handler);
-  }
+  for (const subscription of eventSubscriptions({ catalog, orders, payments, notifications, analytics })) events.subscribe(subscription);
 
   const loaders = new LoaderFactories((loader, size) => metrics?.dataloaderBatchSize.observe({ loader }, size));
   for (const module of [users, catalog, orders, payments, notifications]) module.registerLoaders(loaders);
@@ -116,7 +105,7 @@ export function composeApplication(deps: {
       ...notifications.resolvers,
     ]),
     loaders,
-    jobHandlers: new Map([...eventJobHandlers(events.allHandlers, database), ...notifications.jobHandlers]),
+    jobHandlers: new Map([...eventJobHandlers(events.allSubscriptions, EVENT_VERSIONS, database), ...notifications.jobHandlers]),
   };
 }
 

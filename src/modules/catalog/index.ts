@@ -2,7 +2,7 @@
 
 // Application API: the module's factory, its events and the errors callers handle.
 export { createCatalogModule, type CatalogModule } from './catalog.module';
-export type { CatalogEvents } from './domain/catalog.events';
+export type { CatalogEvents, StockChanged } from './domain/catalog.events';
 export type { CatalogLiveTopics } from './domain/catalog.live';
 export { ProductNotFoundError } from './domain/catalog.errors';
 

@@ -4,5 +4,5 @@
 export { createNotificationsModule, type NotificationsModule } from './notifications.module';
 export type { EmailMessage, EmailSender } from './application/email-sender';
 export type { Recipients } from './application/recipients';
-export type { NotificationEvents } from './domain/notification.events';
+export type { NotificationCreated, NotificationEvents } from './domain/notification.events';
 export type { NotificationLiveTopics } from './domain/notification.live';

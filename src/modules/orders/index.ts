@@ -3,7 +3,7 @@
 // Application API: the module's factory, its ports' types and its events.
 export { createOrdersModule, type OrdersModule } from './orders.module';
 export type { StockReservations } from './application/order.repository';
-export type { OrderEvents } from './domain/order.events';
+export type { OrderEvents, OrderPlaced, OrderStatusChanged } from './domain/order.events';
 export type { OrderStatus } from './domain/order-status';
 export type { OrderLiveTopics } from './domain/order.live';
 

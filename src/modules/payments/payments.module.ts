@@ -1,5 +1,6 @@
 import type { Database } from '../../platform/database';
-import type { AnyEventHandler } from '../../platform/events';
+import type { EventHandler } from '../../platform/events';
+import type { OrderPlaced, OrderStatusChanged } from '../orders';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
 import { capturePaymentOnOrderPlaced, refundPaymentOnOrderCancelled } from './application/payment.handlers';
@@ -16,7 +17,7 @@ export const paymentsOrmEntities = [PaymentOrmEntity];
 export interface PaymentsModule {
   service: PaymentService;
   resolvers: Map<ResolverClass, object>;
-  eventHandlers: AnyEventHandler[];
+  eventHandlers: { captureOnOrderPlaced: EventHandler<OrderPlaced>; refundOnOrderCancelled: EventHandler<OrderStatusChanged> };
   registerLoaders(loaders: LoaderFactories): void;
 }
 
@@ -31,7 +32,10 @@ export function createPaymentsModule(deps: {
   return {
     service,
     resolvers: new Map<ResolverClass, object>([[OrderPaymentResolver, new OrderPaymentResolver()]]),
-    eventHandlers: [capturePaymentOnOrderPlaced(service, deps.jobMaxAttempts), refundPaymentOnOrderCancelled(service)],
+    eventHandlers: {
+      captureOnOrderPlaced: capturePaymentOnOrderPlaced(service, deps.jobMaxAttempts),
+      refundOnOrderCancelled: refundPaymentOnOrderCancelled(service),
+    },
     registerLoaders: (loaders) => loaders.register(PaymentLoaders, (_viewer, observe) => new PaymentLoaders(service, observe)),
   };
 }

@@ -1,6 +1,6 @@
 import type { UnitOfWork } from '../../../platform/database/unit-of-work';
 import type { HandlerContext } from '../../../platform/events';
-import type { OrderEvents } from '../../orders';
+import type { OrderPlaced, OrderStatusChanged } from '../../orders';
 import { captureKey, refundKey, type Payment } from '../domain/payment';
 import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway';
 import type { OrderPayments } from './order-payments';
@@ -31,7 +31,7 @@ export class PaymentService {
   }
 
   /** OrderPlaced → capture → the order is PAID, or PAYMENT_FAILED on a decline or when retries run out. */
-  async captureForOrder(event: OrderEvents['OrderPlaced'], context: HandlerContext): Promise<void> {
+  async captureForOrder(event: OrderPlaced, context: HandlerContext): Promise<void> {
     const payment = await this.payments.ensureForOrder(event.orderId, event.total);
     if (payment.status === 'FAILED') {
       await this.refundCaptureFoundAfterGivingUp(payment);
@@ -73,7 +73,7 @@ export class PaymentService {
     await this.settleCaptured(payment, event, captureId);
   }
 
-  private async settleCaptured(payment: Payment, event: OrderEvents['OrderPlaced'], captureId: string): Promise<void> {
+  private async settleCaptured(payment: Payment, event: OrderPlaced, captureId: string): Promise<void> {
     await this.unitOfWork.transaction(async () => {
       const captured = await this.payments.transition(payment.id, 'PENDING', 'CAPTURED', { providerCaptureId: captureId, lastError: null });
       if (!captured) return;
@@ -108,7 +108,7 @@ export class PaymentService {
   }
 
   /** A cancelled order's captured payment is refunded; then the order is REFUNDED. */
-  async refundCancelledOrder(event: OrderEvents['OrderStatusChanged']): Promise<void> {
+  async refundCancelledOrder(event: OrderStatusChanged): Promise<void> {
     if (event.to !== 'CANCELLED') return;
     const [payment] = await this.payments.findByOrderIds([event.orderId]);
     if (!payment || payment.status === 'FAILED' || payment.status === 'REFUNDED') return;
