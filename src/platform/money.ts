@@ -5,3 +5,16 @@ export interface Money {
 }
 
 export const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** Digits after the decimal point of a currency's minor unit (EUR 2, JPY 0, KWD 3), from ICU's currency data. */
+export function minorUnitDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Money for people to read, e.g. "€12.50" or "¥1,250". */
+export function formatMoney(money: Money, locale = 'en'): string {
+  const digits = minorUnitDigits(money.currency);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency, minimumFractionDigits: digits }).format(
+    money.amount / 10 ** digits,
+  );
+}

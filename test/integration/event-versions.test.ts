@@ -54,14 +54,17 @@ it('when an order is placed, then its event payload carries the event name and c
 });
 
 it('when a job of the previous version runs, then the handler handles it as the current version', async () => {
+  const admin = await createAdmin(test);
   const customer = await signUpCustomer(test);
-  const job = unstampedOrderPlaced(randomUUID(), customer.id);
+  const product = await createProduct(test, admin);
+  const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+  const job = unstampedOrderPlaced(order.id, customer.id);
 
   await runJob('event:notifications.on-order-placed', job);
   await runJob('event:analytics.record-order-placed', job);
 
   const notifications = await test.app.dataSource.query('SELECT kind, message FROM notifications WHERE order_id = $1', [job.payload.orderId]);
-  expect(notifications).toEqual([{ kind: 'ORDER_PLACED', message: expect.stringContaining('12.50') }]);
+  expect(notifications).toEqual([{ kind: 'ORDER_PLACED', message: expect.stringContaining('€12.50') }]);
   const [recorded] = await test.app.dataSource.query('SELECT payload FROM analytics_events WHERE event_id = $1', [job.eventId]);
   expect(recorded.payload).toMatchObject({ event: 'OrderPlaced', version: 2, orderId: job.payload.orderId });
 });

@@ -4,7 +4,7 @@
 export { createCatalogModule, type CatalogModule } from './catalog.module';
 export type { CatalogEvents, StockChanged } from './domain/catalog.events';
 export type { CatalogLiveTopics } from './domain/catalog.live';
-export { ProductNotFoundError } from './domain/catalog.errors';
+export { InsufficientStockError, ProductNotFoundError } from './domain/catalog.errors';
 
 // Schema pieces the root mounts (ORM entities, GraphQL types and loaders other modules' resolvers extend).
 export { catalogOrmEntities } from './catalog.module';

@@ -1,10 +1,12 @@
 import type { UnitOfWork } from '../../../platform/database/unit-of-work';
 import type { HandlerContext } from '../../../platform/events';
 import type { OrderPlaced, OrderStatusChanged } from '../../orders';
-import { captureKey, refundKey, type Payment } from '../domain/payment';
+import { captureKey, decidePaymentTransition, refundKey, type Payment, type PaymentStatus } from '../domain/payment';
 import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway';
 import type { OrderPayments } from './order-payments';
 import type { PaymentRepository } from './payment.repository';
+
+type PaymentChanges = Parameters<PaymentRepository['transition']>[3] & {};
 
 /** Thrown to retry a refund while the order's capture is still being settled. */
 export class CaptureStillPendingError extends Error {
@@ -44,10 +46,10 @@ export class PaymentService {
       // charged: ask before concluding it did not (a capture found is refunded by the refund job).
       const found = payment.attempts > 0 ? await this.gateway.findCapture(event.orderId) : null;
       if (found) {
-        await this.settleCaptured(payment, event, found.captureId);
+        await this.settleCaptured(payment, found.captureId);
         return;
       }
-      await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: `order was ${orderStatus ?? 'missing'} before capture` });
+      await this.move(payment, 'PENDING', 'FAILED', { lastError: `order was ${orderStatus ?? 'missing'} before capture` });
       return;
     }
 
@@ -70,17 +72,13 @@ export class PaymentService {
       throw error;
     }
 
-    await this.settleCaptured(payment, event, captureId);
+    await this.settleCaptured(payment, captureId);
   }
 
-  private async settleCaptured(payment: Payment, event: OrderPlaced, captureId: string): Promise<void> {
-    await this.unitOfWork.transaction(async () => {
-      const captured = await this.payments.transition(payment.id, 'PENDING', 'CAPTURED', { providerCaptureId: captureId, lastError: null });
-      if (!captured) return;
-      // If the order was cancelled meanwhile, it stays cancelled and the refund handler
-      // (waiting for this capture) returns the money.
-      await this.orders.markPaid(event.orderId);
-    });
+  private async settleCaptured(payment: Payment, captureId: string): Promise<void> {
+    // If the order was cancelled meanwhile, it stays cancelled and the refund handler
+    // (waiting for this capture) returns the money.
+    await this.move(payment, 'PENDING', 'CAPTURED', { providerCaptureId: captureId, lastError: null });
   }
 
   /**
@@ -100,7 +98,7 @@ export class PaymentService {
       refundKey(payment.orderId),
       { onAttempt: () => this.payments.countAttempt(payment.id) },
     );
-    await this.payments.transition(payment.id, 'FAILED', 'REFUNDED', {
+    await this.move(payment, 'FAILED', 'REFUNDED', {
       providerCaptureId: found.captureId,
       providerRefundId: refundId,
       lastError: 'captured by the provider after the payment was given up; refunded',
@@ -122,18 +120,25 @@ export class PaymentService {
       refundKey(event.orderId),
       { onAttempt: () => this.payments.countAttempt(payment.id) },
     );
-    await this.unitOfWork.transaction(async () => {
-      const refunded = await this.payments.transition(payment.id, 'CAPTURED', 'REFUNDED', { providerRefundId: refundId });
-      if (!refunded) return;
-      await this.orders.markRefunded(event.orderId);
-    });
+    await this.move(payment, 'CAPTURED', 'REFUNDED', { providerRefundId: refundId });
   }
 
   private async fail(payment: Payment, reason: string): Promise<void> {
+    await this.move(payment, 'PENDING', 'FAILED', { lastError: reason });
+  }
+
+  /**
+   * Stores the move the domain decides and gives the order the outcome it causes, in one
+   * transaction. Nothing happens when another run moved the payment first.
+   */
+  private async move(payment: Payment, from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges): Promise<void> {
+    const decision = decidePaymentTransition(from, to);
     await this.unitOfWork.transaction(async () => {
-      const failed = await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: reason });
-      if (!failed) return;
-      await this.orders.markPaymentFailed(payment.orderId, reason);
+      const moved = await this.payments.transition(payment.id, decision.from, decision.to, changes);
+      if (!moved) return;
+      if (decision.order === 'PAID') await this.orders.markPaid(payment.orderId);
+      if (decision.order === 'PAYMENT_FAILED') await this.orders.markPaymentFailed(payment.orderId, changes.lastError ?? 'payment failed');
+      if (decision.order === 'REFUNDED') await this.orders.markRefunded(payment.orderId);
     });
   }
 }

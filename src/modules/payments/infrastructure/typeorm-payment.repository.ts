@@ -2,7 +2,7 @@ import { In } from 'typeorm';
 import type { Database } from '../../../platform/database';
 import type { Money } from '../../../platform/money';
 import type { PaymentRepository } from '../application/payment.repository';
-import { assertPaymentTransition, type Payment, type PaymentStatus } from '../domain/payment';
+import type { Payment, PaymentStatus } from '../domain/payment';
 import { PaymentOrmEntity } from './payment.orm-entity';
 
 interface PaymentRow {
@@ -61,7 +61,6 @@ export class TypeOrmPaymentRepository implements PaymentRepository {
     to: PaymentStatus,
     changes: { providerCaptureId?: string; providerRefundId?: string; lastError?: string | null } = {},
   ): Promise<Payment | null> {
-    assertPaymentTransition(from, to);
     const rows = await this.db.sql<PaymentRow>(
       `UPDATE payments
           SET status = $3,
