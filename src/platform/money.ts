@@ -5,6 +5,7 @@ export interface Money {
 }
 
 export const CURRENCY_CODE = /^[A-Z]{3}$/;
+export const CURRENCY_CODE_RULE = 'must be an ISO 4217 code such as EUR';
 
 /** Digits after the decimal point of a currency's minor unit (EUR 2, JPY 0, KWD 3), from ICU's currency data. */
 export function minorUnitDigits(currency: string): number {
