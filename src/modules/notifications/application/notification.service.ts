@@ -90,12 +90,6 @@ export class NotificationService {
     return { page: toPage(rows, request) as Page<Notification>, totalCount: () => this.notifications.count(user.id, unreadOnly) };
   }
 
-  async findForViewer(viewer: Viewer, id: string): Promise<Notification | null> {
-    const user = requireViewer(viewer);
-    const notification = isUuid(id) ? await this.notifications.findById(id) : null;
-    return notification && notification.userId === user.id ? notification : null;
-  }
-
   /** Own notifications only; anyone else's is NOT_FOUND, as if it did not exist. */
   async markRead(viewer: Viewer, id: string): Promise<Notification> {
     const user = requireViewer(viewer);
