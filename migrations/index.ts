@@ -1,5 +1,6 @@
 import { AccountsAndCatalog1764300000000 } from './1764300000000-accounts-and-catalog';
 import { OrdersPaymentsNotifications1764400000000 } from './1764400000000-orders-payments-notifications';
+import { TokenVersions1764510000000 } from './1764510000000-token-versions';
 
 /** Every migration, oldest first. Listed explicitly so the same list works from TS and compiled JS. */
-export const migrations = [AccountsAndCatalog1764300000000, OrdersPaymentsNotifications1764400000000];
+export const migrations = [AccountsAndCatalog1764300000000, OrdersPaymentsNotifications1764400000000, TokenVersions1764510000000];

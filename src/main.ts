@@ -2,6 +2,8 @@ import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
+import { ConfigError } from './platform/config';
+import { resolveServerJwtSecret } from './platform/jwt-secret';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { Metrics } from './platform/metrics';
 
@@ -12,7 +14,8 @@ import { Metrics } from './platform/metrics';
  */
 async function main(): Promise<void> {
   const withWorker = !process.argv.includes('--no-worker');
-  const { config, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
+  const { config: loaded, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
+  const config = { ...loaded, auth: { ...loaded.auth, jwtSecret: resolveServerJwtSecret(loaded) } };
   const database = await resolveDatabaseTarget(config, logger);
   if (config.database.runMigrationsOnStart) {
     const applied = await runMigrations(database.migrationUrl, logger);
@@ -47,6 +50,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`storefront-graph failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     metrics,
     readinessChecks: runtime.readinessChecks,
     isShuttingDown: () => shuttingDown,
+    logger,
   });
   onShutdownSignal(
     logger,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { composeDetachedApplication } from '../composition';
+import { composeDetachedApplication, type AppLiveTopics } from '../composition';
+import { createLivePubSub } from '../platform/pubsub';
 import { bootstrap } from '../platform/bootstrap';
 import { AppError } from '../platform/errors';
 import { withDatabase } from './with-database';
@@ -14,15 +15,21 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { config, logger } = bootstrap('create-admin');
-  await withDatabase(config, logger, async (database) => {
-    const { users } = composeDetachedApplication({ config, database, logger }).modules;
-    const { user, created } = await users.service.ensureAdmin({
-      email: options.email!,
-      password: options.password!,
-      name: options.name ?? 'Admin',
+  // With Redis, running API instances learn of the promotion (and of a reset password) at once.
+  const pubsub = config.redis.url ? createLivePubSub<AppLiveTopics>({ redisUrl: config.redis.url, prefix: config.redis.prefix, logger }) : undefined;
+  try {
+    await withDatabase(config, logger, async (database) => {
+      const { users } = composeDetachedApplication({ config, database, logger, live: pubsub?.channels }).modules;
+      const { user, created } = await users.service.ensureAdmin({
+        email: options.email!,
+        password: options.password!,
+        name: options.name ?? 'Admin',
+      });
+      process.stdout.write(`${created ? 'created' : 'updated'} admin ${user.email} (${user.id})\n`);
     });
-    process.stdout.write(`${created ? 'created' : 'updated'} admin ${user.email} (${user.id})\n`);
-  });
+  } finally {
+    await pubsub?.close();
+  }
 }
 
 main().catch((error: unknown) => {

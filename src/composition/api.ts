@@ -17,6 +17,7 @@ import { createHttpApp } from '../platform/http/app';
 import type { ReadinessCheck } from '../platform/http/health';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { documentSizeLimit } from '../platform/security/document-size';
 import { OperationGuard } from '../platform/security/operation-guard';
 import type { Application } from './modules';
 
@@ -45,7 +46,14 @@ export async function createApiServer(deps: {
   const schema = await buildApiSchema(application);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
-  const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
+  const requestTimeout = config.security.requestTimeoutMs;
+  const httpServer = createServer({
+    requestTimeout,
+    headersTimeout: Math.min(60_000, requestTimeout),
+    // Node enforces both timeouts only when it checks, every 30 s by default: a 30 s timeout then
+    // fired after up to 60 s. Checking every tenth of the timeout keeps it within 10 %.
+    connectionsCheckingInterval: Math.max(100, Math.floor(requestTimeout / 10)),
+  });
   let shuttingDown = false;
   const graphql = await createGraphQLServer({
     schema,
@@ -61,6 +69,7 @@ export async function createApiServer(deps: {
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
+    persistedQueriesTtlSeconds: config.security.apqTtlSeconds,
   });
   const ws = new GraphQLWsServer({
     httpServer,
@@ -77,8 +86,11 @@ export async function createApiServer(deps: {
     hideSchemaDetails: config.isProduction,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
+    limits: config.graphql.wsLimits,
     metrics,
   });
+  // A revoked token, a deleted account or a new role closes the user's open sockets (4403).
+  application.modules.users.changes.onChange((userId) => ws.revalidateViewer(userId));
   const app = createHttpApp({
     logger,
     graphql: graphql.middleware,
@@ -87,7 +99,7 @@ export async function createApiServer(deps: {
     metrics,
     security: config.security,
     sandbox: config.graphql.sandbox,
-    beforeGraphQL: [trusted.middleware()],
+    beforeGraphQL: [documentSizeLimit(config.security.limits.maxBytes), trusted.middleware()],
   });
   httpServer.on('request', app);
   return {

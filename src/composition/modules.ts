@@ -10,7 +10,7 @@ import {
 } from '../modules/notifications';
 import { createOrdersModule, ordersOrmEntities, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
 import { createPaymentsModule, paymentsOrmEntities, type OrderPayments, type PaymentsModule } from '../modules/payments';
-import { usersOrmEntities, createUsersModule, type UsersModule } from '../modules/users';
+import { usersOrmEntities, createUsersModule, type UserLiveTopics, type UsersModule } from '../modules/users';
 import type { Config } from '../platform/config';
 import { Database } from '../platform/database';
 import { EventBus, eventJobHandlers } from '../platform/events';
@@ -25,7 +25,7 @@ import { EVENT_VERSIONS, eventSubscriptions, type AppEvents } from './event-tabl
 import { createRateLimits, type RateLimits } from './rate-limits';
 
 /** Every live-update topic, from every module. */
-export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics;
+export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics & UserLiveTopics;
 
 export const ormEntities = [...usersOrmEntities, ...catalogOrmEntities, ...ordersOrmEntities, ...paymentsOrmEntities];
 
@@ -76,7 +76,14 @@ export function composeApplication(deps: {
   const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
   const events = new EventBus<AppEvents>(database, jobs, logger, EVENT_VERSIONS);
 
-  const users = createUsersModule({ database, tokens: tokenSettings(config), limits: limits.users });
+  const users = createUsersModule({
+    database,
+    tokens: tokenSettings(config),
+    limits: limits.users,
+    live,
+    accountCache: { ttlMs: config.auth.accountCacheTtlSeconds * 1000, maxEntries: 10_000 },
+    onPublishError: (error) => logger.warn({ err: error }, 'user change not published to other instances'),
+  });
   const catalog = createCatalogModule({ database, events, live });
   const orders = createOrdersModule({ database, stock: catalog.service, events, live });
   const payments = createPaymentsModule({
@@ -114,14 +121,20 @@ export function composeApplication(deps: {
  * wiring, with in-process live updates, in-memory rate limits and no payment provider or email.
  * Without a database it is not connected at all: enough to build the schema, never to query.
  */
-export function composeDetachedApplication(options: { config: Config; database?: Database; logger?: Logger }): Application {
+export function composeDetachedApplication(options: {
+  config: Config;
+  database?: Database;
+  logger?: Logger;
+  /** Live channels to publish on (e.g. Redis, so running servers learn of a user change); in-process otherwise. */
+  live?: LiveChannels<AppLiveTopics>;
+}): Application {
   const logger = options.logger ?? createLogger({ level: 'silent' });
   return composeApplication({
     database: options.database ?? new Database(new DataSource({ type: 'postgres' })),
     config: options.config,
     logger,
     adapters: detachedAdapters(),
-    live: createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger }).channels,
+    live: options.live ?? createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger }).channels,
     limits: createRateLimits(options.config, null),
   });
 }

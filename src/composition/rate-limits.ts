@@ -26,7 +26,8 @@ export function createRateLimits(config: Config, redis: Redis | null, metrics?: 
   return {
     users: {
       signInFailuresByIp: limit('sign-in-ip', security.signInFailures, security.signInWindowSeconds),
-      signInFailuresByEmail: limit('sign-in-email', security.signInFailures, security.signInWindowSeconds),
+      signInFailuresByEmailAndIp: limit('sign-in-email-ip', security.signInFailures, security.signInWindowSeconds),
+      signInFailuresByEmail: limit('sign-in-email', security.signInFailuresPerEmail, security.signInWindowSeconds),
       signUpsByIp: limit('sign-up-ip', security.signUpsPerHour, 3_600),
     },
     costBudgets: {

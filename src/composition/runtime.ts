@@ -108,6 +108,8 @@ export async function createRuntime(options: {
     limits: createRateLimits(config, redis, metrics),
     metrics,
   });
+  // Other instances' user changes (role, revoked tokens, deletion) invalidate this one's cache.
+  await application.modules.users.changes.start();
   const checks = readinessChecks(config, database, pubsub);
   const stoppers: (() => Promise<void>)[] = [];
 
@@ -142,6 +144,7 @@ export async function createRuntime(options: {
     close: async () => {
       // API first (no new work), then the worker finishes its jobs, then the pool closes.
       for (const stop of stoppers) await stop();
+      await application.modules.users.changes.stop();
       await pubsub.close();
       redis?.disconnect();
       await dataSource.destroy();

@@ -105,11 +105,19 @@ describe('operation limits', () => {
     expect(error!.extensions.limit).toBe('aliases');
   });
 
-  it('when a query has 100,000 tokens, then QUERY_TOO_COMPLEX names tokens, without parsing it all', async () => {
-    const query = `query ($a: ${'['.repeat(50_000)}Int${']'.repeat(50_000)}) { __typename }`;
-    await expectRefusedOverHttp('100k tokens', { query }, 'QUERY_TOO_COMPLEX', (r) => expect(r.errors![0]!.extensions.limit).toBe('tokens'));
-    const [error] = await expectRefusedOverWs('100k tokens', query, 'QUERY_TOO_COMPLEX');
+  it('when a query has 10,000 tokens, then QUERY_TOO_COMPLEX names tokens, without parsing it all', async () => {
+    // Within the 16 KiB byte limit, so the parser's token limit is what refuses it.
+    const query = `query ($a: ${'['.repeat(5_000)}Int${']'.repeat(5_000)}) { __typename }`;
+    await expectRefusedOverHttp('10k tokens', { query }, 'QUERY_TOO_COMPLEX', (r) => expect(r.errors![0]!.extensions.limit).toBe('tokens'));
+    const [error] = await expectRefusedOverWs('10k tokens', query, 'QUERY_TOO_COMPLEX');
     expect(error!.extensions.limit).toBe('tokens');
+  });
+
+  it('when a query has 100,000 tokens, then QUERY_TOO_COMPLEX names bytes, before anything parses it', async () => {
+    const query = `query ($a: ${'['.repeat(50_000)}Int${']'.repeat(50_000)}) { __typename }`;
+    await expectRefusedOverHttp('100k tokens', { query }, 'QUERY_TOO_COMPLEX', (r) => expect(r.errors![0]!.extensions.limit).toBe('bytes'));
+    const [error] = await expectRefusedOverWs('100k tokens', query, 'QUERY_TOO_COMPLEX');
+    expect(error!.extensions.limit).toBe('bytes');
   });
 
   it('when a query carries 60 directives, then QUERY_TOO_COMPLEX names directives', async () => {

@@ -57,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     SIGN_IN_MAX_FAILURES: '10000',
     QUERY_COST_BUDGET_PER_MINUTE: '100000000',
     ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '100000000',
+    WS_MAX_CONNECTIONS_PER_IP: '100000',
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel, name: 'test' });

@@ -22,12 +22,12 @@ export interface LiveClient {
 }
 
 /** A graphql-ws client over a real WebSocket to the test server, as a frontend would use. */
-export function connectLive(httpUrl: string, token?: string): LiveClient {
+export function connectLive(httpUrl: string, token?: string, options: { headers?: Record<string, string> } = {}): LiveClient {
   let resolveClosed: (value: { code: number; reason: string }) => void;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (resolveClosed = resolve));
   const client = createClient({
     url: httpUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
+    webSocketImpl: options.headers ? withHeaders(options.headers) : WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     lazy: false,
     retryAttempts: 0,
@@ -74,5 +74,14 @@ export function connectLive(httpUrl: string, token?: string): LiveClient {
     dispose: async () => {
       await client.dispose();
     },
+  };
+}
+
+/** A WebSocket whose upgrade request carries extra headers (e.g. X-Forwarded-For). */
+function withHeaders(headers: Record<string, string>): unknown {
+  return class extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
   };
 }

@@ -7,3 +7,4 @@ export { createPasswordHasher, createUsersModule, type UserAttemptLimits, type U
 export { usersOrmEntities } from './users.module';
 export { UserType } from './graphql/user.type';
 export { UserLoaders } from './graphql/user.loaders';
+export type { UserLiveTopics } from './domain/user.live';

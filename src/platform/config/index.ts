@@ -4,4 +4,4 @@
  * variables live in its own file under sections/; load-config.ts assembles them.
  */
 export { ConfigError } from './env-reader';
-export { DEVELOPMENT_JWT_SECRET, loadConfig, type Config, type LogLevel, type NodeEnv } from './load-config';
+export { loadConfig, type Config, type LogLevel, type NodeEnv } from './load-config';

@@ -23,10 +23,16 @@ export interface Config {
   database: DatabaseConfig;
   redis: RedisConfig;
   auth: {
-    jwtSecret: string;
+    /** Unset outside production: an API process then needs the embedded database (see jwt-secret.ts). */
+    jwtSecret: string | undefined;
     jwtIssuer: string;
     jwtAudience: string;
     tokenTtlSeconds: number;
+    /**
+     * How long an instance may serve a user's role and token version from memory. Changes made
+     * through the application reach every instance at once; this bounds changes made behind its back.
+     */
+    accountCacheTtlSeconds: number;
   };
   admin: { email: string | undefined; password: string | undefined };
   graphql: GraphqlConfig;
@@ -39,18 +45,14 @@ export interface Config {
   worker: WorkerConfig;
 }
 
-/** Used only outside production, so `npm start` works with no setup; production refuses it. */
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-never-use-in-production!';
 const MIN_SECRET_BYTES = 32;
 
-function readJwtSecret(read: EnvReader, isProduction: boolean): string {
+// No secret in the code: outside production, an API process generates one for the embedded
+// database, and refuses to start with a DATABASE_URL but no JWT_SECRET (jwt-secret.ts).
+function readJwtSecret(read: EnvReader, isProduction: boolean): string | undefined {
   const jwtSecret = read.string('JWT_SECRET');
   if (jwtSecret === undefined) {
     if (isProduction) read.problems.push('JWT_SECRET is required in production');
-    return DEVELOPMENT_JWT_SECRET;
-  }
-  if (isProduction && jwtSecret === DEVELOPMENT_JWT_SECRET) {
-    read.problems.push('JWT_SECRET must not be the development default in production');
   } else if (isProduction && Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
     read.problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes in production`);
   }
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
       jwtIssuer: read.string('JWT_ISSUER') ?? 'storefront-graph',
       jwtAudience: read.string('JWT_AUDIENCE') ?? 'storefront-graph',
       tokenTtlSeconds: read.integer('JWT_TTL_SECONDS', 3600, 10, 30 * 24 * 3600),
+      accountCacheTtlSeconds: read.integer('ACCOUNT_CACHE_TTL_SECONDS', 60, 1, 3600),
     },
     admin: { email: read.string('ADMIN_EMAIL'), password: read.string('ADMIN_PASSWORD') },
     graphql: readGraphqlConfig(read, context),

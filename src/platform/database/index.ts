@@ -4,4 +4,4 @@ export { QueryObserver } from './query-logger';
 export { Database, type UnitOfWork } from './unit-of-work';
 export { resolveDatabaseTarget, type DatabaseTarget } from './target';
 export { keysetPage } from './keyset-page';
-export { isUniqueViolation } from './errors';
+export { isForeignKeyViolation, isUniqueViolation } from './errors';

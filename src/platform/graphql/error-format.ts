@@ -39,6 +39,8 @@ export function toHttpGraphQLError(error: AppError, status: number, headers?: Re
 // (graphql-js 16 words it "more that"; accept both spellings.)
 const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/;
 
+const APQ_HASH_MISMATCH = 'provided sha does not match query';
+
 /** True when an error is ours to explain to the client; everything else is masked. */
 export function isExpectedError(formatted: GraphQLFormattedError, error: unknown): boolean {
   return appErrorOf(error) !== undefined || PASS_THROUGH_CODES.has(String(formatted.extensions?.code));
@@ -63,6 +65,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
         ...original.extensions,
       },
     };
+  }
+  // Apollo raises this one without a code; it is the client's mistake, not ours.
+  if (formatted.message === APQ_HASH_MISMATCH) {
+    return { message: 'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query text', extensions: { code: 'BAD_REQUEST' } };
   }
   const code = String(formatted.extensions?.code ?? '');
   if (PASS_THROUGH_CODES.has(code)) {

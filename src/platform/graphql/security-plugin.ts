@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { AppError } from '../errors';
+import { registrationCost } from '../security/document-size';
 import type { CostReport, OperationGuard } from '../security/operation-guard';
 import type { GraphQLContext } from './context';
 import { toHttpGraphQLError } from './error-format';
@@ -14,10 +16,18 @@ export function securityPlugin(guard: OperationGuard): ApolloServerPlugin<GraphQ
     async requestDidStart() {
       let report: CostReport | undefined;
       return {
-        async didResolveOperation({ document, request, operationName, contextValue }) {
+        async didResolveOperation({ document, request, operationName, contextValue, metrics, operation }) {
+          // Over HTTP a subscription could only fail after running its resolver: refuse it first.
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions run over WebSocket (graphql-ws on /graphql), not over HTTP', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
+          }
           try {
             const cost = guard.cost(document, request.variables, operationName ?? undefined);
-            report = await guard.spend(contextValue.viewer, contextValue.clientIp, cost);
+            // Storing a persisted query costs by its size, so nobody fills the cache for free.
+            const storing = metrics.persistedQueryRegister ? registrationCost(request.query) : 0;
+            report = await guard.spend(contextValue.viewer, contextValue.clientIp, cost + storing);
           } catch (error) {
             if (error instanceof AppError) {
               const retryAfter = error.extensions.retryAfterSeconds;

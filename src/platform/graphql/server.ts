@@ -34,6 +34,8 @@ export interface GraphQLServerOptions {
   guard: OperationGuard;
   /** A KeyValueCache for automatic persisted queries (Redis when present); Apollo's in-memory LRU otherwise. */
   persistedQueriesCache?: KeyValueCache<string>;
+  /** Every persisted query expires this long after its registration. */
+  persistedQueriesTtlSeconds?: number;
   metrics?: Metrics;
 }
 
@@ -70,7 +72,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     // The parser stops at the token limit, before any work proportional to the document.
     parseOptions: { maxTokens: options.guard.limits.maxTokens },
     validationRules: options.guard.validationRules(),
-    persistedQueries: options.persistedQueriesCache ? { cache: options.persistedQueriesCache } : undefined,
+    persistedQueries: options.persistedQueriesCache ? { cache: options.persistedQueriesCache, ttl: options.persistedQueriesTtlSeconds } : undefined,
     formatError,
     // Clients send one operation per request; arrays of operations are refused.
     allowBatchedHttpRequests: false,

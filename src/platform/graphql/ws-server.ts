@@ -23,12 +23,14 @@ import { AppError } from '../errors';
 import { compileTrustProxy } from '../http/trust-proxy';
 import type { Logger } from '../logger';
 import { operationLabel, type Metrics } from '../metrics';
+import { documentTooLarge } from '../security/document-size';
 import type { OperationGuard } from '../security/operation-guard';
 import type { Viewer } from '../viewer';
 import type { GraphQLContext } from './context';
 import { formatError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
 import { viewerFromAuthorization, type Authenticate } from './server';
+import { WsLimits, type WsLimitSettings } from './ws-limits';
 
 export interface GraphQLWsServerOptions {
   httpServer: Server;
@@ -49,15 +51,21 @@ export interface GraphQLWsServerOptions {
   trustProxy: string;
   /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
   admitDocument?: (query: string, extensions: Record<string, unknown> | undefined) => GraphQLError | undefined;
+  /** Caps on sockets and operations (ws-limits.ts); none when unset. */
+  limits?: WsLimitSettings;
   metrics?: Metrics;
 }
 
 interface ConnectionState {
   connectionId: string;
   viewer: Viewer;
+  /** The Authorization value the socket signed in with, re-checked when its user changes. */
+  authorization?: string;
   clientIp: string;
   expiryTimer?: NodeJS.Timeout;
 }
+
+type WebSocketLike = { close(code: number, reason: string): void };
 
 /** The close code the contract uses for an invalid, tampered or expired token. */
 export const FORBIDDEN_CLOSE_CODE = 4403;
@@ -87,6 +95,11 @@ export class GraphQLWsServer {
       ...(options.introspection ? [] : [noIntrospection]),
       ...options.guard.validationRules(),
     ];
+    const limits = options.limits
+      ? new WsLimits(options.limits, (request) => proxyAddr(request, trust), (limit) => options.metrics?.rateLimitRejections.inc({ limit }))
+      : undefined;
+    // Before graphql-ws's handler, so a refused socket is closed before anything is set up for it.
+    limits?.attach(this.wss);
     options.metrics?.onCollect(() => {
       options.metrics!.wsConnections.set(this.connections.size);
       options.metrics!.activeSubscriptions.set(this.activeOperations);
@@ -105,7 +118,7 @@ export class GraphQLWsServer {
             log.info('websocket refused: invalid token');
             return false;
           }
-          const state: ConnectionState = { connectionId: randomUUID(), viewer, clientIp: proxyAddr(ctx.extra.request, trust) };
+          const state: ConnectionState = { connectionId: randomUUID(), viewer, authorization, clientIp: proxyAddr(ctx.extra.request, trust) };
           if (viewer) {
             const remainingMs = viewer.expiresAt * 1000 - Date.now();
             if (remainingMs <= 0) return false;
@@ -114,6 +127,7 @@ export class GraphQLWsServer {
           }
           ctx.extra.state = state;
           this.connections.set(ctx.extra.socket, state);
+          if (!viewer) limits?.watchAnonymous(ctx.extra.socket, () => Object.keys(ctx.subscriptions).length === 0);
           return true;
         },
         onClose: (ctx, code) => {
@@ -124,6 +138,17 @@ export class GraphQLWsServer {
         },
         onSubscribe: async (ctx, id, payload) => {
           const state = ctx.extra.state!;
+          const overLimit = limits?.admitOperation(Object.keys(ctx.subscriptions).length);
+          if (overLimit) return [overLimit];
+          // The account may have changed since the socket signed in (cached lookup: no SQL when warm).
+          if (state.authorization !== undefined) {
+            try {
+              state.viewer = await viewerFromAuthorization(state.authorization, options.authenticate);
+            } catch {
+              ctx.extra.socket.close(FORBIDDEN_CLOSE_CODE, 'Session ended');
+              return [new GraphQLError('This session has ended; sign in again', { extensions: { code: 'UNAUTHENTICATED' } })];
+            }
+          }
           const context: GraphQLContext = {
             requestId: `${state.connectionId}:${id}`,
             viewer: state.viewer,
@@ -149,6 +174,24 @@ export class GraphQLWsServer {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /**
+   * Re-checks the sockets of a user whose account changed: a revoked token or a deleted account
+   * closes them with 4403, and so does a new role, since running subscriptions were admitted
+   * with the old one. The client reconnects and is admitted as what it is now.
+   */
+  revalidateViewer(userId: string): void {
+    for (const [socket, state] of this.connections) {
+      if (state.viewer?.id !== userId) continue;
+      const previousRole = state.viewer.role;
+      viewerFromAuthorization(state.authorization, this.options.authenticate).then(
+        (viewer) => {
+          if (viewer?.role !== previousRole) (socket as WebSocketLike).close(FORBIDDEN_CLOSE_CODE, 'Session changed; reconnect');
+        },
+        () => (socket as WebSocketLike).close(FORBIDDEN_CLOSE_CODE, 'Session ended'),
+      );
+    }
   }
 
   /** Subscription operations currently streaming events. */
@@ -186,6 +229,8 @@ export class GraphQLWsServer {
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null; extensions?: Record<string, unknown> | null },
     context: GraphQLContext,
   ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const tooLarge = documentTooLarge(payload.query, this.options.guard.limits.maxBytes);
+    if (tooLarge) return [new GraphQLError(tooLarge.message, { originalError: tooLarge })];
     const refused = this.options.admitDocument?.(payload.query, payload.extensions ?? undefined);
     if (refused) return [refused];
     let document: DocumentNode;

@@ -32,7 +32,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', readinessHandler(options.readinessChecks, options.isShuttingDown));
+  app.get('/readyz', readinessHandler(options.readinessChecks, options.isShuttingDown, options.logger));
   if (options.metrics) app.get('/metrics', metricsHandler(options.metrics));
 
   app.use(requestContext(options.logger, options.metrics));

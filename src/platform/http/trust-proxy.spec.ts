@@ -13,3 +13,11 @@ describe('TRUST_PROXY', () => {
     expect([trust('127.0.0.1', 0), trust('10.1.2.3', 0), trust('203.0.113.7', 0)]).toEqual([true, true, false]);
   });
 });
+
+describe('TRUST_PROXY unset', () => {
+  it('trusts no proxy, not even loopback or a private network', () => {
+    expect(trustProxySetting('')).toEqual([]);
+    const trust = compileTrustProxy('');
+    expect([trust('127.0.0.1', 0), trust('10.1.2.3', 0), trust('192.168.1.1', 0)]).toEqual([false, false, false]);
+  });
+});

@@ -2,7 +2,7 @@ import proxyAddr from 'proxy-addr';
 
 /**
  * TRUST_PROXY as Express reads it: a number of proxy hops, or a comma-separated list of
- * addresses, subnets and the names loopback, linklocal and uniquelocal.
+ * addresses, subnets and the names loopback, linklocal and uniquelocal. Empty trusts no proxy.
  */
 export function trustProxySetting(value: string): number | string[] {
   return /^\d+$/.test(value.trim()) ? Number(value.trim()) : value.split(',').map((t) => t.trim()).filter(Boolean);

@@ -21,6 +21,8 @@ export interface OperationLimits {
   maxTokens: number;
   maxDirectives: number;
   maxCost: number;
+  /** Bytes of the operation's text, comments and whitespace included (document-size.ts). */
+  maxBytes: number;
 }
 
 export interface CostReport {
@@ -58,7 +60,8 @@ export class OperationGuard {
     });
     return [
       maxDepthRule({ n: this.limits.maxDepth, ignoreIntrospection: false, flattenFragments: true, ...reject('depth') }),
-      maxAliasesRule({ n: this.limits.maxAliases, ...reject('aliases') }),
+      // graphql-armor lets `__typename` aliases through by default; 600 of them are no cheaper.
+      maxAliasesRule({ n: this.limits.maxAliases, allowList: [], ...reject('aliases') }),
       maxDirectivesRule({ n: this.limits.maxDirectives, ...reject('directives') }),
     ];
   }

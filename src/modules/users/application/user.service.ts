@@ -1,3 +1,4 @@
+import { requireAdmin, requireViewer } from '../../../platform/authorization';
 import { ValidationError } from '../../../platform/errors';
 import { isUuid } from '../../../platform/ids';
 import { isAdmin, type AuthenticatedViewer, type Viewer } from '../../../platform/viewer';
@@ -8,9 +9,17 @@ import {
   normalizeEmail,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
+  type Role,
   type User,
 } from '../domain/user';
-import { EmailAlreadyRegisteredError, InvalidCredentialsError } from '../domain/user.errors';
+import {
+  EmailAlreadyRegisteredError,
+  InvalidCredentialsError,
+  InvalidTokenError,
+  SessionEndedError,
+  UserNotFoundError,
+} from '../domain/user.errors';
+import type { AccountStateCache, UserChanges } from './account-states';
 import type { AttemptLimits, IssuedToken, PasswordHasher, TokenIssuer } from './credentials';
 import type { UserRepository } from './user.repository';
 
@@ -29,6 +38,11 @@ export interface Session extends IssuedToken {
   user: User;
 }
 
+export interface ChangePasswordCommand {
+  currentPassword: string;
+  newPassword: string;
+}
+
 export class UserService {
   /** Verified against when the email is unknown, so both failures cost one hash verification. */
   private decoyHash: Promise<string> | undefined;
@@ -38,6 +52,8 @@ export class UserService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: TokenIssuer,
     private readonly attempts: AttemptLimits,
+    private readonly accounts: AccountStateCache,
+    private readonly changes: UserChanges,
   ) {}
 
   async signUp(command: SignUpCommand, clientIp: string): Promise<Session> {
@@ -51,7 +67,7 @@ export class UserService {
       passwordHash: await this.passwords.hash(command.password),
       role: 'CUSTOMER',
     });
-    return { user, ...(await this.tokens.issue(user)) };
+    return { user, ...(await this.tokens.issue({ ...user, tokenVersion: 0 })) };
   }
 
   /** Wrong password and unknown email fail alike, in the same time, and both count as failures. */
@@ -65,13 +81,70 @@ export class UserService {
       await this.attempts.recordFailedSignIn(clientIp, email);
       throw new InvalidCredentialsError();
     }
-    await this.attempts.recordSuccessfulSignIn(email);
-    const { passwordHash: _hash, ...user } = found;
-    return { user, ...(await this.tokens.issue(user)) };
+    await this.attempts.recordSuccessfulSignIn(email, clientIp);
+    const { passwordHash: _hash, tokenVersion, ...user } = found;
+    return { user, ...(await this.tokens.issue({ ...user, tokenVersion })) };
   }
 
-  authenticate(token: string): Promise<AuthenticatedViewer> {
-    return this.tokens.verify(token);
+  /**
+   * The viewer a token stands for, as the database says now: a deleted account or a revoked
+   * token is UNAUTHENTICATED, and the role is the account's current one, not the token's claim.
+   * Served from the account-state cache, so a warm request costs no SQL statement.
+   */
+  async authenticate(token: string): Promise<AuthenticatedViewer> {
+    const claims = await this.tokens.verify(token);
+    if (!isUuid(claims.userId)) throw new InvalidTokenError();
+    const account = await this.accounts.get(claims.userId);
+    if (!account || account.tokenVersion !== claims.tokenVersion) throw new SessionEndedError();
+    return { id: claims.userId, role: account.role, expiresAt: claims.expiresAt };
+  }
+
+  /** Ends every session of the viewer, on every device: all their tokens stop working at once. */
+  async signOut(viewer: Viewer): Promise<boolean> {
+    const { id } = requireViewer(viewer);
+    await this.users.revokeTokens(id);
+    await this.changes.publish(id);
+    return true;
+  }
+
+  /**
+   * Sets a new password after checking the current one (wrong guesses count as failed sign-ins),
+   * revokes every other session, and returns a fresh token for this one.
+   */
+  async changePassword(viewer: Viewer, command: ChangePasswordCommand, clientIp: string): Promise<Session> {
+    const { id } = requireViewer(viewer);
+    if (command.newPassword.length < PASSWORD_MIN_LENGTH || command.newPassword.length > PASSWORD_MAX_LENGTH) {
+      throw new ValidationError([{ path: 'input.newPassword', message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` }]);
+    }
+    const found = await this.users.findByIdWithPasswordHash(id);
+    if (!found) throw new SessionEndedError();
+    await this.attempts.assertSignInAllowed(clientIp, found.email);
+    if (!(await this.passwords.verify(found.passwordHash, command.currentPassword))) {
+      await this.attempts.recordFailedSignIn(clientIp, found.email);
+      throw new InvalidCredentialsError();
+    }
+    const tokenVersion = await this.users.revokeTokens(id, await this.passwords.hash(command.newPassword));
+    if (tokenVersion === null) throw new SessionEndedError();
+    await this.changes.publish(id);
+    const { passwordHash: _hash, tokenVersion: _old, ...user } = found;
+    return { user, ...(await this.tokens.issue({ ...user, tokenVersion })) };
+  }
+
+  /** Admin only. The user's tokens keep working, with the new role from their next request. */
+  async setRole(viewer: Viewer, userId: string, role: Role): Promise<User> {
+    requireAdmin(viewer);
+    if (!isUuid(userId) || !(await this.users.findById(userId))) throw new UserNotFoundError();
+    const user = await this.users.update(userId, { role });
+    await this.changes.publish(userId);
+    return user;
+  }
+
+  /** Admin only. A user with orders cannot be deleted (CONFLICT); the account's tokens stop working. */
+  async deleteUser(viewer: Viewer, userId: string): Promise<boolean> {
+    requireAdmin(viewer);
+    if (!isUuid(userId) || !(await this.users.delete(userId))) throw new UserNotFoundError();
+    await this.changes.publish(userId);
+    return true;
   }
 
   async me(viewer: Viewer): Promise<User | null> {
@@ -103,10 +176,10 @@ export class UserService {
     const existing = await this.users.findByEmailWithPasswordHash(email);
     if (existing) {
       const matches = await this.passwords.verify(existing.passwordHash, command.password);
-      const user = await this.users.update(existing.id, {
-        role: 'ADMIN',
-        ...(matches ? {} : { passwordHash: await this.passwords.hash(command.password) }),
-      });
+      const user = await this.users.update(existing.id, { role: 'ADMIN' });
+      // A reset password ends the sessions made with the old one.
+      if (!matches) await this.users.revokeTokens(existing.id, await this.passwords.hash(command.password));
+      await this.changes.publish(existing.id);
       return { user, created: false };
     }
     try {

@@ -28,3 +28,14 @@ export class SignInInput {
   @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 }
+
+@InputType('ChangePasswordInput')
+export class ChangePasswordInput {
+  @Field()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  currentPassword!: string;
+
+  @Field()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  newPassword!: string;
+}

@@ -1,8 +1,8 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../../platform/graphql/context';
 import type { UserService, Session } from '../application/user.service';
-import { SignInInput, SignUpInput } from './auth.inputs';
-import { AuthPayloadType, UserType } from './user.type';
+import { ChangePasswordInput, SignInInput, SignUpInput } from './auth.inputs';
+import { AuthPayloadType, RoleEnum, UserType } from './user.type';
 
 @Resolver(() => UserType)
 export class UserResolver {
@@ -22,6 +22,31 @@ export class UserResolver {
   @Mutation(() => AuthPayloadType)
   async signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayloadType> {
     return toPayload(await this.users.signIn(input, ctx.clientIp));
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Ends every session of the signed-in user, on every device: all their tokens stop working. Anonymous: UNAUTHENTICATED.',
+  })
+  signOut(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return this.users.signOut(ctx.viewer);
+  }
+
+  @Mutation(() => AuthPayloadType, {
+    description:
+      'Sets a new password. Every other session ends; the payload carries a new token for this one. A wrong currentPassword is UNAUTHENTICATED and counts as a failed sign-in.',
+  })
+  async changePassword(@Arg('input', () => ChangePasswordInput) input: ChangePasswordInput, @Ctx() ctx: GraphQLContext): Promise<AuthPayloadType> {
+    return toPayload(await this.users.changePassword(ctx.viewer, input, ctx.clientIp));
+  }
+
+  @Mutation(() => UserType, { description: "Admin only. Takes effect on the user's next request, over HTTP and WebSocket." })
+  async setUserRole(@Arg('id', () => ID) id: string, @Arg('role', () => RoleEnum) role: RoleEnum, @Ctx() ctx: GraphQLContext): Promise<UserType> {
+    return UserType.from(await this.users.setRole(ctx.viewer, id, role));
+  }
+
+  @Mutation(() => Boolean, { description: "Admin only. A user with orders cannot be deleted (CONFLICT). The user's tokens stop working." })
+  deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return this.users.deleteUser(ctx.viewer, id);
   }
 
   @FieldResolver(() => String, {

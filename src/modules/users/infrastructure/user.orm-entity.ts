@@ -18,6 +18,10 @@ export class UserOrmEntity {
   @Column('text')
   role!: Role;
 
+  /** Bumped to revoke every token issued before (sign-out, password change). */
+  @Column('integer', { name: 'token_version', default: 0 })
+  tokenVersion!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 }
