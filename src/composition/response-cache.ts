@@ -2,10 +2,6 @@
 // domain event drops which tags, and the store (Redis when configured, else process memory).
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
-import type { CatalogEvents } from '../modules/catalog';
-import type { NotificationEvents } from '../modules/notifications';
-import type { OrderEvents } from '../modules/orders';
-import type { PaymentEvents } from '../modules/payments';
 import {
   entityTag,
   listTag,
@@ -16,9 +12,10 @@ import {
   type CachePolicyTable,
 } from '../platform/cache';
 import type { Config } from '../platform/config';
-import type { AnyEventHandler, EventBus, EventHandler } from '../platform/events';
+import type { EventBus, EventHandler } from '../platform/events';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import type { AppEvents, CacheInvalidation } from './event-table';
 
 /**
  * Who may share a cached answer, per type and field of the schema. Catalog data and public
@@ -58,14 +55,12 @@ export const RESPONSE_CACHE_POLICY: CachePolicyTable = {
   },
 };
 
-type CachedEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
-
 /**
  * Which cached answers each domain event makes stale. Nested lists are covered by their
  * parent's tag (a new review changes `Product:<id>`, a new order changes its customer's
  * `User:<id>`); top-level lists by `<Type>:list`.
  */
-const INVALIDATED_BY: { [K in keyof CachedEvents]?: (event: CachedEvents[K]) => string[] } = {
+const INVALIDATED_BY: { [K in keyof AppEvents]?: (event: AppEvents[K]) => string[] } = {
   // Product lists too: their membership depends on stock (the inStock filter).
   StockChanged: (e) => [entityTag('Product', e.productId), listTag('Product')],
   ProductCreated: () => [listTag('Product')],
@@ -73,38 +68,33 @@ const INVALIDATED_BY: { [K in keyof CachedEvents]?: (event: CachedEvents[K]) => 
   ReviewAdded: (e) => [entityTag('Product', e.productId), entityTag('Review', e.reviewId)],
   OrderPlaced: (e) => [listTag('Order'), entityTag('User', e.customerId)],
   OrderStatusChanged: (e) => [entityTag('Order', e.orderId), listTag('Order'), entityTag('User', e.customerId)],
-  PaymentCaptured: (e) => [entityTag('Order', e.orderId), entityTag('Payment', e.paymentId)],
-  PaymentFailed: (e) => [entityTag('Order', e.orderId), entityTag('Payment', e.paymentId)],
-  PaymentRefunded: (e) => [entityTag('Order', e.orderId), entityTag('Payment', e.paymentId)],
   NotificationCreated: () => [listTag('Notification')],
 };
 
 /**
- * One handler per event: runs after the change committed (it is a job), ahead of other jobs,
- * and retries while the cache cannot be reached.
+ * The event table's handler for one event: runs after the change committed (it is a job), ahead
+ * of other jobs, and retries while the cache cannot be reached. A payment moving changes its
+ * order's status, so `OrderStatusChanged` covers the nested `Payment` too.
  */
-function responseCacheInvalidationHandlers(invalidator: ResponseCacheInvalidator): AnyEventHandler[] {
-  return Object.entries(INVALIDATED_BY).map(([event, tagsOf]): EventHandler<CachedEvents> => ({
+export function cacheInvalidationHandler(invalidator: ResponseCacheInvalidator): CacheInvalidation {
+  return <K extends keyof AppEvents & string>(event: K): EventHandler<AppEvents[K]> => ({
     name: `response-cache.invalidate-on-${event}`,
-    event: event as keyof CachedEvents,
     transactional: false,
-    priority: -10,
     maxAttempts: 10,
     handle: async (payload) => {
-      await invalidator.invalidate((tagsOf as (e: unknown) => string[])(payload));
+      const tagsOf = INVALIDATED_BY[event] as ((e: AppEvents[K]) => string[]) | undefined;
+      if (tagsOf) await invalidator.invalidate(tagsOf(payload));
     },
-  }));
+  });
 }
 
 /**
- * Wires the cache to the events: right after a commit in the process that made the change
- * (so the next read anywhere is fresh within a Redis round trip), and again by each event's
- * job, which also runs after a crash and retries through a Redis outage.
+ * Right after a commit in the process that made the change, so the next read anywhere is fresh
+ * within a Redis round trip; the event's job does it again, also after a crash or an outage.
  */
-export function invalidateOnEvents(events: EventBus<never>, invalidator: ResponseCacheInvalidator, logger: Logger): void {
-  for (const handler of responseCacheInvalidationHandlers(invalidator)) events.subscribe(handler);
+export function invalidateAfterCommit(events: EventBus<AppEvents>, invalidator: ResponseCacheInvalidator, logger: Logger): void {
   events.onCommitted(async (type, payloads) => {
-    const tagsOf = INVALIDATED_BY[type as keyof CachedEvents] as ((e: unknown) => string[]) | undefined;
+    const tagsOf = INVALIDATED_BY[type as keyof AppEvents] as ((e: unknown) => string[]) | undefined;
     if (!tagsOf) return;
     await invalidator.invalidate(payloads.flatMap((payload) => tagsOf(payload))).catch((error: unknown) => {
       logger.warn({ err: error instanceof Error ? error.message : error, event: type }, 'response cache: invalidation after commit failed; the event job retries it');

@@ -78,7 +78,7 @@ export class CatalogService {
       if (result.outcome === 'missing') throw new ProductNotFoundError(id);
       if (result.outcome === 'stale') throw new StaleProductVersionError(expectedVersion, result.currentVersion);
       const { product } = result;
-      await this.events.publish('ProductUpdated', { productId: product.id, version: product.version, at: new Date().toISOString() });
+      await this.events.publish('ProductUpdated', { productId: product.id, productVersion: product.version, at: new Date().toISOString() });
       return product;
     });
   }
