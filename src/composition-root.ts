@@ -49,6 +49,7 @@ import { CIRCUIT_STATE_VALUES, Metrics } from './platform/metrics';
 import { createLivePubSub, type LiveChannels, type LivePubSub } from './platform/pubsub';
 import { createRedisClient } from './platform/redis';
 import { OperationGuard } from './platform/security/operation-guard';
+import { OperationPipeline } from './platform/graphql/pipeline/operation-pipeline';
 import { RateLimit } from './platform/security/rate-limiter';
 import type { Redis } from 'ioredis';
 
@@ -355,11 +356,18 @@ async function createApiServer(deps: {
   const { config, logger, application, redis, metrics } = deps;
   const schema = await buildGraphQLSchema(application.resolvers);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
+  const pipeline = new OperationPipeline({
+    schema,
+    guard,
+    logger,
+    introspection: config.graphql.introspection,
+    hideSchemaDetails: config.isProduction,
+    metrics,
+  });
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
   const httpServer = createServer({ requestTimeout: config.security.requestTimeoutMs, headersTimeout: Math.min(60_000, config.security.requestTimeoutMs) });
   let shuttingDown = false;
   const graphql = await createGraphQLServer({
-    schema,
     httpServer,
     logger,
     loaders: application.loaders,
@@ -367,8 +375,7 @@ async function createApiServer(deps: {
     introspection: config.graphql.introspection,
     sandbox: config.graphql.sandbox,
     hideSchemaDetails: config.isProduction,
-    guard,
-    metrics,
+    pipeline,
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
@@ -376,16 +383,13 @@ async function createApiServer(deps: {
   const ws = new GraphQLWsServer({
     httpServer,
     path: '/graphql',
-    schema,
     logger,
     loaders: application.loaders,
     authenticate: (token) => application.modules.users.service.authenticate(token),
     keepAliveMs: config.graphql.wsKeepAliveMs,
     connectionInitWaitTimeoutMs: config.graphql.wsConnectionInitTimeoutMs,
     viewerIndependentFields: VIEWER_INDEPENDENT_SUBSCRIPTIONS,
-    guard,
-    introspection: config.graphql.introspection,
-    hideSchemaDetails: config.isProduction,
+    pipeline,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
     metrics,

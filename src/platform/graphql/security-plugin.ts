@@ -1,34 +1,29 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { AppError } from '../errors';
-import type { CostReport, OperationGuard } from '../security/operation-guard';
+import type { CostReport } from '../security/operation-guard';
 import type { GraphQLContext } from './context';
-import { toHttpGraphQLError } from './error-format';
+import type { OperationPipeline } from './pipeline/operation-pipeline';
 
 /**
- * Runs the operation guard over HTTP: the cost ceiling and the caller's budget are checked once
- * the operation is known, before it executes. Every response reports the cost and what is left
- * of the budget in `extensions.cost`; a RATE_LIMITED error becomes HTTP 429 with Retry-After.
+ * The pipeline's admission step over HTTP: once Apollo knows the operation, its variables, cost
+ * and the caller's budget are checked before it executes. Every response reports the cost and
+ * what is left of the budget in `extensions.cost`; a RATE_LIMITED error becomes HTTP 429 with
+ * Retry-After.
  */
-export function securityPlugin(guard: OperationGuard): ApolloServerPlugin<GraphQLContext> {
+export function securityPlugin(pipeline: OperationPipeline): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart() {
       let report: CostReport | undefined;
       return {
         async didResolveOperation({ document, request, operationName, contextValue }) {
-          try {
-            const cost = guard.cost(document, request.variables, operationName ?? undefined);
-            report = await guard.spend(contextValue.viewer, contextValue.clientIp, cost);
-          } catch (error) {
-            if (error instanceof AppError) {
-              const retryAfter = error.extensions.retryAfterSeconds;
-              throw toHttpGraphQLError(
-                error,
-                error.code === 'RATE_LIMITED' ? 429 : 400,
-                typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined,
-              );
-            }
-            throw error;
-          }
+          const plan = pipeline.plan(document, operationName);
+          // No such operation: execution answers with graphql-js's error.
+          if (!plan) return;
+          report = await pipeline.admit(plan, {
+            variables: request.variables,
+            viewer: contextValue.viewer,
+            clientIp: contextValue.clientIp,
+            transport: 'http',
+          });
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;

@@ -1,28 +1,32 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Server } from 'node:http';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
 import type { AuthenticatedViewer, Viewer } from '../viewer';
 import { requestLogOf, type RequestLog } from '../http/request-context';
 import type { GraphQLContext } from './context';
 import { formatError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
 import { loggingPlugin } from './logging-plugin';
-import type { OperationGuard } from '../security/operation-guard';
 import { securityPlugin } from './security-plugin';
+import { pipelineGateway } from './pipeline/apollo-gateway';
+import type { OperationPipeline } from './pipeline/operation-pipeline';
 
 export type Authenticate = (token: string) => Promise<AuthenticatedViewer>;
 
 export interface GraphQLServerOptions {
-  schema: GraphQLSchema;
   httpServer: Server;
   logger: Logger;
   loaders: LoaderFactories;
@@ -31,10 +35,10 @@ export interface GraphQLServerOptions {
   sandbox: boolean;
   /** Production: no "Did you mean …" suggestions that reveal the schema. */
   hideSchemaDetails: boolean;
-  guard: OperationGuard;
+  /** Parses, validates, admits and executes every operation (the same one graphql-ws uses). */
+  pipeline: OperationPipeline;
   /** A KeyValueCache for automatic persisted queries (Redis when present); Apollo's in-memory LRU otherwise. */
   persistedQueriesCache?: KeyValueCache<string>;
-  metrics?: Metrics;
 }
 
 export type HttpGraphQLContext = GraphQLContext & { requestLog: RequestLog };
@@ -62,14 +66,18 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   apollo: ApolloServer<HttpGraphQLContext>;
   middleware: RequestHandler;
 }> {
+  const { pipeline } = options;
   const apollo = new ApolloServer<HttpGraphQLContext>({
-    schema: options.schema,
+    // Apollo keeps HTTP, APQ and the plugins; the pipeline executes (compiled, no per-field hooks).
+    gateway: pipelineGateway(pipeline),
+    // Parsed and validated documents are shared with graphql-ws.
+    documentStore: pipeline.documents.asApolloDocumentStore(),
     introspection: options.introspection,
     hideSchemaDetailsFromClientErrors: options.hideSchemaDetails,
     includeStacktraceInErrorResponses: false,
     // The parser stops at the token limit, before any work proportional to the document.
-    parseOptions: { maxTokens: options.guard.limits.maxTokens },
-    validationRules: options.guard.validationRules(),
+    parseOptions: { maxTokens: pipeline.limits.maxTokens },
+    validationRules: pipeline.extraValidationRules,
     persistedQueries: options.persistedQueriesCache ? { cache: options.persistedQueriesCache } : undefined,
     formatError,
     // Clients send one operation per request; arrays of operations are refused.
@@ -82,8 +90,12 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
-      loggingPlugin(options.metrics),
-      securityPlugin(options.guard) as ApolloServerPlugin<HttpGraphQLContext>,
+      // Nothing reads per-field cache hints or Apollo traces; their hooks would run on every field.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      loggingPlugin(pipeline),
+      securityPlugin(pipeline) as ApolloServerPlugin<HttpGraphQLContext>,
     ],
   });
   await apollo.start();

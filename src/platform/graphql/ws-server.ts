@@ -1,39 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import proxyAddr from 'proxy-addr';
-import {
-  createSourceEventStream,
-  execute,
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  parse,
-  print,
-  specifiedRules,
-  validate,
-  type ExecutionArgs,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-  type ValidationRule,
-} from 'graphql';
+import { createSourceEventStream, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { AppError } from '../errors';
 import { compileTrustProxy } from '../http/trust-proxy';
 import type { Logger } from '../logger';
-import { operationLabel, type Metrics } from '../metrics';
-import type { OperationGuard } from '../security/operation-guard';
+import type { Metrics } from '../metrics';
 import type { Viewer } from '../viewer';
 import type { GraphQLContext } from './context';
 import { formatError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
+import type { OperationPlan } from './pipeline/operation-plan';
+import type { OperationPipeline } from './pipeline/operation-pipeline';
 import { viewerFromAuthorization, type Authenticate } from './server';
+import { SocketOutbox } from './ws-outbox';
 
 export interface GraphQLWsServerOptions {
   httpServer: Server;
   path: string;
-  schema: GraphQLSchema;
   logger: Logger;
   loaders: LoaderFactories;
   authenticate: Authenticate;
@@ -41,10 +26,8 @@ export interface GraphQLWsServerOptions {
   connectionInitWaitTimeoutMs: number;
   /** Root subscription fields whose result depends only on the event, never on the subscriber. */
   viewerIndependentFields: readonly string[];
-  guard: OperationGuard;
-  introspection: boolean;
-  /** Production: validation errors do not suggest field names ("Did you mean …"). */
-  hideSchemaDetails: boolean;
+  /** Parses, validates, admits and executes every operation (the same one HTTP uses). */
+  pipeline: OperationPipeline;
   /** The same trust as Express's `trust proxy`, for the client IP behind a load balancer. */
   trustProxy: string;
   /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
@@ -56,8 +39,20 @@ interface ConnectionState {
   connectionId: string;
   viewer: Viewer;
   clientIp: string;
+  outbox: SocketOutbox;
   expiryTimer?: NodeJS.Timeout;
 }
+
+/** Where a subscription's events go: its socket's outbox under its operation id. */
+interface Delivery {
+  outbox: SocketOutbox;
+  /** The start of every `next` message of this operation: `{"id":…,"type":"next","payload":`. */
+  prefix: string;
+  operationId: string;
+}
+
+/** A socket whose client reads slower than this falls behind: its next messages queue (bounded). */
+const OUTBOX_LIMITS = { maxBufferedBytes: 1024 * 1024, maxQueuedMessages: 1_000, retryMs: 50 };
 
 /** The close code the contract uses for an invalid, tampered or expired token. */
 export const FORBIDDEN_CLOSE_CODE = 4403;
@@ -65,35 +60,34 @@ export const FORBIDDEN_CLOSE_CODE = 4403;
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path. Authenticates once per
  * connection from connectionParams.authorization and closes the socket when that token expires.
- * Each event of a subscription executes with fresh DataLoaders; events whose result does not
- * depend on the viewer execute once per distinct (document, variables) and are shared by all
- * subscribers of that operation.
+ * Every operation goes through the same pipeline as HTTP (parse, validate, admit, execute).
+ *
+ * Fan-out: an event executes once per (event, operation, variables, viewer scope) with fresh
+ * DataLoaders, and is serialized once; every socket that shares it gets the same JSON behind its
+ * own operation id. Those `next` messages are written here, through each socket's bounded outbox,
+ * rather than by graphql-ws, which would serialize per socket and wait for each write.
  */
 export class GraphQLWsServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<object, ConnectionState>();
+  private readonly deliveries = new WeakMap<object, Delivery>();
   private activeOperations = 0;
-  /** Per event payload, the shared result of each viewer-independent operation. */
-  private readonly sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
-
-  private readonly validationRules: ValidationRule[];
+  /** Per event payload, the serialized result of each shared execution. */
+  private readonly sharedResults = new WeakMap<object, Map<string, Promise<string>>>();
+  private readonly log: Logger;
 
   constructor(private readonly options: GraphQLWsServerOptions) {
     this.wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 1024 * 1024 });
-    const log = options.logger.child({ component: 'ws' });
+    const log = (this.log = options.logger.child({ component: 'ws' }));
     const trust = compileTrustProxy(options.trustProxy);
-    this.validationRules = [
-      ...specifiedRules,
-      ...(options.introspection ? [] : [noIntrospection]),
-      ...options.guard.validationRules(),
-    ];
+    const { pipeline } = options;
     options.metrics?.onCollect(() => {
       options.metrics!.wsConnections.set(this.connections.size);
       options.metrics!.activeSubscriptions.set(this.activeOperations);
     });
     useServer<Record<string, unknown>, { state: ConnectionState }>(
       {
-        schema: options.schema,
+        schema: pipeline.schema,
         connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
         onConnect: async (ctx) => {
           const authorization = ctx.connectionParams?.authorization;
@@ -105,7 +99,8 @@ export class GraphQLWsServer {
             log.info('websocket refused: invalid token');
             return false;
           }
-          const state: ConnectionState = { connectionId: randomUUID(), viewer, clientIp: proxyAddr(ctx.extra.request, trust) };
+          const outbox = new SocketOutbox(ctx.extra.socket, OUTBOX_LIMITS, () => options.metrics?.wsDroppedMessages.inc());
+          const state: ConnectionState = { connectionId: randomUUID(), viewer, clientIp: proxyAddr(ctx.extra.request, trust), outbox };
           if (viewer) {
             const remainingMs = viewer.expiresAt * 1000 - Date.now();
             if (remainingMs <= 0) return false;
@@ -119,24 +114,29 @@ export class GraphQLWsServer {
         onClose: (ctx, code) => {
           const state = this.connections.get(ctx.extra.socket);
           if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+          state?.outbox.close();
           this.connections.delete(ctx.extra.socket);
           log.debug({ connectionId: state?.connectionId, code }, 'websocket closed');
         },
         onSubscribe: async (ctx, id, payload) => {
           const state = ctx.extra.state!;
-          const context: GraphQLContext = {
-            requestId: `${state.connectionId}:${id}`,
-            viewer: state.viewer,
-            clientIp: state.clientIp,
-            logger: log.child({ requestId: `${state.connectionId}:${id}` }),
-            loaders: options.loaders.forRequest(state.viewer),
-          };
+          const requestId = `${state.connectionId}:${id}`;
+          const context = requestContext(requestId, state, options.loaders, log);
+          this.deliveries.set(context, {
+            outbox: state.outbox,
+            operationId: id,
+            prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+          });
           return this.admit(payload, context);
+        },
+        execute: (args) => {
+          const plan = pipeline.plan(args.document, args.operationName)!;
+          return pipeline.execute(plan, { contextValue: args.contextValue, variables: args.variableValues ?? undefined });
         },
         subscribe: (args) => this.subscribe(args),
         onError: (_ctx, _id, payload, errors) => {
           const formatted = errors.map(formatGraphQLError);
-          this.recordOperation(payload.operationName, 'error', formatted);
+          pipeline.recordOperation({ name: payload.operationName, type: undefined, transport: 'ws', errors: formatted });
           return formatted;
         },
         onNext: (_ctx, _id, _payload, _args, result) =>
@@ -182,103 +182,91 @@ export class GraphQLWsServer {
     clearTimeout(cutOff);
   }
 
+  /** The pipeline up to execution: trusted documents, parse, validate, plan and admission. */
   private async admit(
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null; extensions?: Record<string, unknown> | null },
     context: GraphQLContext,
   ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    const { pipeline } = this.options;
     const refused = this.options.admitDocument?.(payload.query, payload.extensions ?? undefined);
     if (refused) return [refused];
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query, { maxTokens: this.options.guard.limits.maxTokens });
-    } catch (error) {
-      return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
-    }
-    const errors = validate(this.options.schema, document, this.validationRules);
-    if (errors.length > 0) {
-      return errors.map((error) =>
-        withCode(this.options.hideSchemaDetails ? withoutSuggestions(error) : error, 'GRAPHQL_VALIDATION_FAILED'),
-      );
-    }
+    const prepared = pipeline.prepare(payload.query);
+    if ('errors' in prepared) return prepared.errors;
+    const { document } = prepared;
     const variables = payload.variables ?? undefined;
     const operationName = payload.operationName ?? undefined;
+    const plan = pipeline.plan(document, operationName);
+    if (!plan) return [new GraphQLError(operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     try {
-      const cost = this.options.guard.cost(document, variables, operationName);
-      await this.options.guard.spend(context.viewer, context.clientIp, cost);
+      await pipeline.admit(plan, { variables, viewer: context.viewer, clientIp: context.clientIp, transport: 'ws' });
     } catch (error) {
-      if (error instanceof AppError) return [new GraphQLError(error.message, { originalError: error })];
+      if (error instanceof GraphQLError) return [error];
       throw error;
     }
-    this.recordOperation(operationName, 'success', [], getOperationAST(document, operationName)?.operation);
-    return { schema: this.options.schema, document, variableValues: variables, operationName, contextValue: context };
-  }
-
-  private recordOperation(name: string | null | undefined, outcome: string, errors: { extensions?: Record<string, unknown> }[], type = 'unknown'): void {
-    const metrics = this.options.metrics;
-    if (!metrics) return;
-    metrics.graphqlOperations.inc({ operation: operationLabel(name), type, transport: 'ws', outcome });
-    for (const error of errors) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
+    pipeline.recordOperation({ name: operationName, type: plan.type, transport: 'ws', errors: [] });
+    return { schema: pipeline.schema, document, variableValues: variables, operationName, contextValue: context };
   }
 
   private async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source as ExecutionResult;
     const context = args.contextValue as GraphQLContext;
-    const executeEvent = (payload: unknown) =>
-      execute({ ...args, rootValue: payload, contextValue: { ...context, loaders: this.options.loaders.forRequest(context.viewer) } });
-    const shareKey = this.sharedExecutionKey(args);
-    const perEvent = shareKey
-      ? (payload: unknown) => {
-          if (payload === null || typeof payload !== 'object') return executeEvent(payload);
-          let results = this.sharedResults.get(payload);
-          if (!results) this.sharedResults.set(payload, (results = new Map()));
-          let result = results.get(shareKey);
-          if (!result) results.set(shareKey, (result = Promise.resolve(executeEvent(payload))));
-          return result;
-        }
-      : executeEvent;
+    const delivery = this.deliveries.get(context)!;
+    const plan = this.options.pipeline.plan(args.document, args.operationName)!;
+    const variables = args.variableValues ?? undefined;
+    const shareKey = `${plan.id}\n${this.viewerScope(plan, context.viewer)}\n${JSON.stringify(variables ?? {})}`;
+    const serialize = (payload: unknown) => this.executeEvent(plan, payload, context, variables);
+    const perEvent = (payload: unknown): Promise<string> => {
+      if (payload === null || typeof payload !== 'object') return serialize(payload);
+      let results = this.sharedResults.get(payload);
+      if (!results) this.sharedResults.set(payload, (results = new Map()));
+      let result = results.get(shareKey);
+      if (!result) results.set(shareKey, (result = serialize(payload)));
+      return result;
+    };
     this.activeOperations += 1;
-    return mapEvents(source as AsyncIterable<unknown>, perEvent, () => {
+    return deliverEvents(source as AsyncIterable<unknown>, perEvent, delivery, this.log, () => {
       this.activeOperations -= 1;
     });
   }
 
-  /** A key for operations that select only viewer-independent root fields; null otherwise. */
-  private sharedExecutionKey(args: ExecutionArgs): string | null {
-    const operation = getOperationAST(args.document, args.operationName);
-    if (!operation) return null;
-    const independent = operation.selectionSet.selections.every(
+  private async executeEvent(plan: OperationPlan, payload: unknown, context: GraphQLContext, variables: Record<string, unknown> | undefined): Promise<string> {
+    const result = await this.options.pipeline.execute(plan, {
+      rootValue: payload,
+      contextValue: { ...context, loaders: this.options.loaders.forRequest(context.viewer) },
+      variables,
+    });
+    return JSON.stringify(result.errors ? { ...result, errors: result.errors.map(formatGraphQLError) } : result);
+  }
+
+  /**
+   * Who an event's result may be shared with: everyone, for operations that select only
+   * viewer-independent root fields; otherwise the sockets of the same viewer (the result depends
+   * on nothing else of the connection).
+   */
+  private viewerScope(plan: OperationPlan, viewer: Viewer): string {
+    const independent = plan.operation.selectionSet.selections.every(
       (selection) =>
         selection.kind === Kind.FIELD &&
         (selection.name.value === '__typename' || this.options.viewerIndependentFields.includes(selection.name.value)),
     );
-    return independent ? `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}` : null;
+    if (independent) return 'public';
+    return viewer ? `viewer:${viewer.id}:${viewer.role}:${viewer.expiresAt}` : 'anonymous';
   }
 }
 
-/** As Apollo's rule: one error per introspection root field, whatever it selects inside. */
-const noIntrospection: ValidationRule = (context) => ({
-  Field(node) {
-    if (node.name.value === '__schema' || node.name.value === '__type') {
-      context.reportError(new GraphQLError('GraphQL introspection is not allowed here', { nodes: [node] }));
-    }
-  },
-});
-
-function withoutSuggestions(error: GraphQLError): GraphQLError {
-  const message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
-  return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, originalError: error.originalError ?? undefined, extensions: error.extensions });
-}
-
-function withCode(error: unknown, code: string): GraphQLError {
-  if (error instanceof GraphQLError) {
-    return new GraphQLError(error.message, {
-      nodes: error.nodes,
-      originalError: error.originalError ?? undefined,
-      extensions: { ...error.extensions, code },
-    });
-  }
-  return new GraphQLError(String(error), { extensions: { code } });
+function requestContext(requestId: string, state: ConnectionState, loaders: LoaderFactories, log: Logger): GraphQLContext {
+  let logger: Logger | undefined;
+  return {
+    requestId,
+    viewer: state.viewer,
+    clientIp: state.clientIp,
+    // A child logger costs an allocation and a serialization of its bindings; most operations never log.
+    get logger() {
+      return (logger ??= log.child({ requestId }));
+    },
+    loaders: loaders.forRequest(state.viewer),
+  };
 }
 
 function formatGraphQLError(error: GraphQLError) {
@@ -290,43 +278,55 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /**
- * Maps each event through `fn`. Hand-written rather than an async generator: a generator would
- * hold a `return()` until the source yields again, so a quiet channel would never be released.
+ * Pulls events from `source`, turns each into its serialized result and writes it to the
+ * subscriber's outbox. What graphql-ws gets back yields nothing and finishes when the source
+ * does (then graphql-ws sends `complete`); its `return()` (client `complete`, socket closed)
+ * stops the source. Hand-written rather than an async generator: a generator would hold a
+ * `return()` until the source yields again, so a quiet channel would never be released.
  */
-function mapEvents<T, R>(source: AsyncIterable<T>, fn: (value: T) => R | Promise<R>, onEnd: () => void): AsyncIterableIterator<Awaited<R>> {
+function deliverEvents(
+  source: AsyncIterable<unknown>,
+  serialize: (event: unknown) => Promise<string>,
+  delivery: Delivery,
+  log: Logger,
+  onEnd: () => void,
+): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
-  let ended = false;
-  const end = () => {
-    if (!ended) {
-      ended = true;
+  let stopped = false;
+  let finished!: (result: IteratorResult<ExecutionResult>) => void;
+  const ended = new Promise<IteratorResult<ExecutionResult>>((resolve) => (finished = resolve));
+  const stop = async (): Promise<IteratorResult<ExecutionResult>> => {
+    if (!stopped) {
+      stopped = true;
       onEnd();
+      delivery.outbox.forget(delivery.operationId);
+      finished({ value: undefined, done: true });
+      await iterator.return?.();
     }
-  };
-  const close = async (): Promise<IteratorResult<Awaited<R>>> => {
-    end();
-    await iterator.return?.();
     return { value: undefined, done: true };
   };
-  const mapped: AsyncIterableIterator<Awaited<R>> = {
-    next: async () => {
-      const result = await iterator.next();
-      if (result.done) {
-        end();
-        return { value: undefined, done: true };
+  void (async () => {
+    try {
+      for (;;) {
+        const event = await iterator.next();
+        if (event.done || stopped) break;
+        const payload = await serialize(event.value);
+        if (stopped) break;
+        delivery.outbox.send(delivery.operationId, `${delivery.prefix}${payload}}`);
       }
-      try {
-        return { value: await fn(result.value), done: false };
-      } catch (error) {
-        await close();
-        throw error;
-      }
-    },
-    return: close,
+    } catch (error) {
+      log.error({ err: error }, 'live update could not be delivered; subscription ended');
+    }
+    await stop();
+  })();
+  const generator: AsyncIterableIterator<ExecutionResult> = {
+    next: () => ended,
+    return: stop,
     throw: async (error: unknown) => {
-      await close();
+      await stop();
       throw error;
     },
-    [Symbol.asyncIterator]: () => mapped,
+    [Symbol.asyncIterator]: () => generator,
   };
-  return mapped;
+  return generator;
 }
