@@ -103,13 +103,16 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   const middleware = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
       const requestLog = requestLogOf(res);
-      const logger = options.logger.child({ requestId: requestLog.requestId });
       const viewer = await viewerFromAuthorization(req.header('authorization'), options.authenticate);
+      let logger: Logger | undefined;
       return {
         requestId: requestLog.requestId,
         viewer,
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-        logger,
+        // Built on first use: a child logger serializes its bindings, and most requests never log.
+        get logger() {
+          return (logger ??= options.logger.child({ requestId: requestLog.requestId }));
+        },
         loaders: options.loaders.forRequest(viewer),
         requestLog,
       };
