@@ -14,6 +14,7 @@ import type { LoaderFactories } from './loader-registry';
 import type { OperationPlan } from './pipeline/operation-plan';
 import type { OperationPipeline } from './pipeline/operation-pipeline';
 import { viewerFromAuthorization, type Authenticate } from './server';
+import { FanOutGroup, type Delivery } from './ws-fanout';
 import { SocketOutbox } from './ws-outbox';
 
 export interface GraphQLWsServerOptions {
@@ -43,14 +44,6 @@ interface ConnectionState {
   expiryTimer?: NodeJS.Timeout;
 }
 
-/** Where a subscription's events go: its socket's outbox under its operation id. */
-interface Delivery {
-  outbox: SocketOutbox;
-  /** The start of every `next` message of this operation: `{"id":…,"type":"next","payload":`. */
-  prefix: string;
-  operationId: string;
-}
-
 /** A socket whose client reads slower than this falls behind: its next messages queue (bounded). */
 const OUTBOX_LIMITS = { maxBufferedBytes: 1024 * 1024, maxQueuedMessages: 1_000, retryMs: 50 };
 
@@ -62,18 +55,19 @@ export const FORBIDDEN_CLOSE_CODE = 4403;
  * connection from connectionParams.authorization and closes the socket when that token expires.
  * Every operation goes through the same pipeline as HTTP (parse, validate, admit, execute).
  *
- * Fan-out: an event executes once per (event, operation, variables, viewer scope) with fresh
- * DataLoaders, and is serialized once; every socket that shares it gets the same JSON behind its
- * own operation id. Those `next` messages are written here, through each socket's bounded outbox,
- * rather than by graphql-ws, which would serialize per socket and wait for each write.
+ * Fan-out: subscribers of the same (operation, variables, viewer scope) share one event source;
+ * an event executes once with fresh DataLoaders and is serialized once, and every member socket
+ * gets the same JSON behind its own operation id. Those `next` messages are written by the
+ * group, through each socket's bounded outbox, rather than by graphql-ws, which would serialize
+ * per socket and wait for each write.
  */
 export class GraphQLWsServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<object, ConnectionState>();
   private readonly deliveries = new WeakMap<object, Delivery>();
+  /** Subscribers sharing (operation, variables, viewer scope), by that key; a promise while the source opens. */
+  private readonly groups = new Map<string, Promise<FanOutGroup | ExecutionResult>>();
   private activeOperations = 0;
-  /** Per event payload, the serialized result of each shared execution. */
-  private readonly sharedResults = new WeakMap<object, Map<string, Promise<string>>>();
   private readonly log: Logger;
 
   constructor(private readonly options: GraphQLWsServerOptions) {
@@ -208,26 +202,58 @@ export class GraphQLWsServer {
   }
 
   private async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-    const source = await createSourceEventStream(args);
-    if (!isAsyncIterable(source)) return source as ExecutionResult;
     const context = args.contextValue as GraphQLContext;
     const delivery = this.deliveries.get(context)!;
     const plan = this.options.pipeline.plan(args.document, args.operationName)!;
     const variables = args.variableValues ?? undefined;
-    const shareKey = `${plan.id}\n${this.viewerScope(plan, context.viewer)}\n${JSON.stringify(variables ?? {})}`;
-    const serialize = (payload: unknown) => this.executeEvent(plan, payload, context, variables);
-    const perEvent = (payload: unknown): Promise<string> => {
-      if (payload === null || typeof payload !== 'object') return serialize(payload);
-      let results = this.sharedResults.get(payload);
-      if (!results) this.sharedResults.set(payload, (results = new Map()));
-      let result = results.get(shareKey);
-      if (!result) results.set(shareKey, (result = serialize(payload)));
-      return result;
-    };
-    this.activeOperations += 1;
-    return deliverEvents(source as AsyncIterable<unknown>, perEvent, delivery, this.log, () => {
-      this.activeOperations -= 1;
-    });
+    const key = `${plan.id}\n${this.viewerScope(plan, context.viewer)}\n${JSON.stringify(variables ?? {})}`;
+    for (;;) {
+      let pending = this.groups.get(key);
+      if (!pending) {
+        pending = this.openGroup(key, args, plan, context, variables);
+        this.groups.set(key, pending);
+      }
+      const group = await pending;
+      if (!(group instanceof FanOutGroup)) return group;
+      const joined = group.join(delivery);
+      // A group that closed meanwhile is gone from the map; the next turn opens a fresh one.
+      if (!joined) continue;
+      this.activeOperations += 1;
+      return countedUntilDone(joined, () => (this.activeOperations -= 1));
+    }
+  }
+
+  /** Opens the event source (the subscription's own `subscribe`, with its checks) for a new group. */
+  private async openGroup(
+    key: string,
+    args: ExecutionArgs,
+    plan: OperationPlan,
+    context: GraphQLContext,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<FanOutGroup | ExecutionResult> {
+    let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+    try {
+      source = await createSourceEventStream(args);
+    } catch (error) {
+      this.groups.delete(key);
+      throw error;
+    }
+    if (!isAsyncIterable(source)) {
+      this.groups.delete(key);
+      return source as ExecutionResult;
+    }
+    const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const group: FanOutGroup = new FanOutGroup(
+      iterator,
+      (payload) => this.executeEvent(plan, payload, context, variables),
+      () => {
+        if (this.groups.get(key) === settled) this.groups.delete(key);
+      },
+      this.log,
+    );
+    const settled = Promise.resolve(group);
+    this.groups.set(key, settled);
+    return group;
   }
 
   private async executeEvent(plan: OperationPlan, payload: unknown, context: GraphQLContext, variables: Record<string, unknown> | undefined): Promise<string> {
@@ -277,56 +303,30 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value !== null && typeof value === 'object' && Symbol.asyncIterator in value;
 }
 
-/**
- * Pulls events from `source`, turns each into its serialized result and writes it to the
- * subscriber's outbox. What graphql-ws gets back yields nothing and finishes when the source
- * does (then graphql-ws sends `complete`); its `return()` (client `complete`, socket closed)
- * stops the source. Hand-written rather than an async generator: a generator would hold a
- * `return()` until the source yields again, so a quiet channel would never be released.
- */
-function deliverEvents(
-  source: AsyncIterable<unknown>,
-  serialize: (event: unknown) => Promise<string>,
-  delivery: Delivery,
-  log: Logger,
-  onEnd: () => void,
-): AsyncIterableIterator<ExecutionResult> {
-  const iterator = source[Symbol.asyncIterator]();
-  let stopped = false;
-  let finished!: (result: IteratorResult<ExecutionResult>) => void;
-  const ended = new Promise<IteratorResult<ExecutionResult>>((resolve) => (finished = resolve));
-  const stop = async (): Promise<IteratorResult<ExecutionResult>> => {
-    if (!stopped) {
-      stopped = true;
-      onEnd();
-      delivery.outbox.forget(delivery.operationId);
-      finished({ value: undefined, done: true });
-      await iterator.return?.();
+/** The same iterator, calling `onDone` once when it finishes or is returned. */
+function countedUntilDone<T>(iterator: AsyncIterableIterator<T>, onDone: () => void): AsyncIterableIterator<T> {
+  let counted = true;
+  const done = () => {
+    if (counted) {
+      counted = false;
+      onDone();
     }
-    return { value: undefined, done: true };
   };
-  void (async () => {
-    try {
-      for (;;) {
-        const event = await iterator.next();
-        if (event.done || stopped) break;
-        const payload = await serialize(event.value);
-        if (stopped) break;
-        delivery.outbox.send(delivery.operationId, `${delivery.prefix}${payload}}`);
-      }
-    } catch (error) {
-      log.error({ err: error }, 'live update could not be delivered; subscription ended');
-    }
-    await stop();
-  })();
-  const generator: AsyncIterableIterator<ExecutionResult> = {
-    next: () => ended,
-    return: stop,
-    throw: async (error: unknown) => {
-      await stop();
-      throw error;
+  const wrapped: AsyncIterableIterator<T> = {
+    next: async () => {
+      const result = await iterator.next();
+      if (result.done) done();
+      return result;
     },
-    [Symbol.asyncIterator]: () => generator,
+    return: async (value?: unknown) => {
+      done();
+      return (await iterator.return?.(value)) ?? { value: undefined, done: true };
+    },
+    throw: async (error: unknown) => {
+      done();
+      return (await iterator.throw?.(error)) ?? { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => wrapped,
   };
-  return generator;
+  return wrapped;
 }
