@@ -14,9 +14,9 @@ export function securityPlugin(pipeline: OperationPipeline): ApolloServerPlugin<
     async requestDidStart() {
       let report: CostReport | undefined;
       return {
-        async didResolveOperation({ document, request, operationName, contextValue }) {
-          const plan = pipeline.plan(document, operationName);
+        async didResolveOperation({ document, request, operation, contextValue }) {
           // No such operation: execution answers with graphql-js's error.
+          const plan = operation && pipeline.plan(document, request.operationName);
           if (!plan) return;
           report = await pipeline.admit(plan, {
             variables: request.variables,

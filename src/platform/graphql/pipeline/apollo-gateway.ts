@@ -13,10 +13,12 @@ export function pipelineGateway(pipeline: OperationPipeline): GatewayInterface {
     async load() {
       return {
         executor: async (request) => {
-          const plan = pipeline.plan(request.document, request.operationName);
+          // The name the client sent: Apollo's `operationName` is null when it matched nothing.
+          const operationName = request.request.operationName;
+          const plan = request.operation && pipeline.plan(request.document, operationName);
           if (!plan) {
             // graphql-js words the "unknown operation" errors; Apollo turns them into a 400.
-            return execute({ schema, document: request.document, operationName: request.operationName, variableValues: request.request.variables });
+            return execute({ schema, document: request.document, operationName, variableValues: request.request.variables });
           }
           return pipeline.execute(plan, { contextValue: request.context, variables: request.request.variables });
         },
