@@ -58,10 +58,26 @@ module.exports = {
     {
       name: 'platform-not-to-modules',
       comment:
-        'src/platform/ is the shared technical kernel and knows no module; the composition root wires modules to it.',
+        'src/platform/ is the shared technical kernel and knows no module; src/composition/ wires modules to it.',
       severity: 'error',
       from: { path: '^src/platform/' },
       to: { path: '^src/modules/' },
+    },
+    {
+      name: 'composition-through-index',
+      comment:
+        'Entry points, CLIs (and tests and benchmarks, by convention) build what they need through ' +
+        'src/composition/index.ts, so there is one way to wire each thing (docs/adr/0006-composition-layout.md).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/composition/' },
+      to: { path: '^src/composition/', pathNot: '^src/composition/index\\.ts$' },
+    },
+    {
+      name: 'composition-not-imported-below',
+      comment: 'Modules, platform and integration adapters are what the composition wires; they never import it.',
+      severity: 'error',
+      from: { path: '^src/(modules|platform|integration)/' },
+      to: { path: '^src/composition/' },
     },
     {
       name: 'no-circular',

@@ -14,8 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { createPaymentGateway, createRuntime, type Runtime } from '../src/composition-root';
-import { NodemailerEmailSender } from '../src/integration/email/nodemailer-email-sender';
+import { createEmailSender, createPaymentGateway, createRuntime, type Runtime } from '../src/composition';
 import { SandboxPaymentProvider } from '../src/integration/payment-gateway/sandbox-provider';
 import { loadConfig } from '../src/platform/config';
 import { runMigrations } from '../src/platform/database';
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
   const dbUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
   const sql = new Client({ connectionString: dbUrl });
   let provider: SandboxPaymentProvider | undefined;
-  let email: NodemailerEmailSender | undefined;
+  let email: ReturnType<typeof createEmailSender> | undefined;
   let runtime: Runtime | undefined;
   try {
     await runMigrations(dbUrl, createLogger({ level: 'silent' }));
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
     });
     const logger = createLogger({ level: config.logLevel, name: 'bench' });
     const gateway = createPaymentGateway(config, logger, provider.url);
-    email = new NodemailerEmailSender({ from: config.email.from, timeoutMs: config.email.timeoutMs, logger });
+    email = createEmailSender(config, logger);
     runtime = await createRuntime({ config, logger, databaseUrl: dbUrl, adapters: { gateway, email } });
     const api = await runtime.startApi();
     const url = await api.listen(0, '127.0.0.1');

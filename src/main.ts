@@ -1,6 +1,6 @@
 import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
-import { createAdapters, createRuntime } from './composition-root';
+import { createAdapters, createRuntime } from './composition';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { Metrics } from './platform/metrics';

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { createRateLimits, tokenSettings } from '../composition-root';
-import { createUsersModule } from '../modules/users';
+import { composeDetachedApplication } from '../composition';
 import { bootstrap } from '../platform/bootstrap';
 import { AppError } from '../platform/errors';
 import { withDatabase } from './with-database';
@@ -16,7 +15,8 @@ async function main(): Promise<void> {
   }
   const { config, logger } = bootstrap('create-admin');
   await withDatabase(config, logger, async (database) => {
-    const { user, created } = await createUsersModule({ database, tokens: tokenSettings(config), limits: createRateLimits(config, null).users }).service.ensureAdmin({
+    const { users } = composeDetachedApplication({ config, database, logger }).modules;
+    const { user, created } = await users.service.ensureAdmin({
       email: options.email!,
       password: options.password!,
       name: options.name ?? 'Admin',

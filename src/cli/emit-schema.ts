@@ -2,13 +2,8 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { DataSource } from 'typeorm';
-import { composeApplication, createRateLimits, type AppLiveTopics } from '../composition-root';
-import { createLivePubSub } from '../platform/pubsub';
-import { buildGraphQLSchema } from '../platform/graphql/schema';
-import { createLogger } from '../platform/logger';
+import { buildApiSchema, composeDetachedApplication } from '../composition';
 import { loadConfig } from '../platform/config';
-import { Database } from '../platform/database';
 
 /**
  * Prints the schema the code builds to schema.graphql (sorted, so diffs are stable). With
@@ -16,18 +11,7 @@ import { Database } from '../platform/database';
  */
 async function main(): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'development' });
-  const unconnected = new Database(new DataSource({ type: 'postgres' }));
-  const unused = () => Promise.reject(new Error('not used while emitting the schema'));
-  const logger = createLogger({ level: 'silent' });
-  const application = composeApplication({
-    database: unconnected,
-    config,
-    logger,
-    adapters: { gateway: { capture: unused, refund: unused, findCapture: unused }, email: { send: unused } },
-    live: createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger }).channels,
-    limits: createRateLimits(config, null),
-  });
-  const schema = await buildGraphQLSchema(application.resolvers);
+  const schema = await buildApiSchema(composeDetachedApplication({ config }));
   const text = `${printSchema(lexicographicSortSchema(schema))}\n`;
   const file = path.resolve('schema.graphql');
   if (process.argv.includes('--check')) {

@@ -1,6 +1,6 @@
-import { ormEntities } from '../composition-root';
+import { connectDatabase } from '../composition';
 import type { Config } from '../platform/config';
-import { createDataSource, Database, resolveDatabaseTarget, runMigrations } from '../platform/database';
+import { resolveDatabaseTarget, runMigrations, type Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 
 /**
@@ -12,10 +12,9 @@ export async function withDatabase<T>(config: Config, logger: Logger, task: (dat
   const target = await resolveDatabaseTarget(config, logger);
   try {
     if (config.database.runMigrationsOnStart) await runMigrations(target.migrationUrl, logger);
-    const { dataSource } = createDataSource({ url: target.url, poolSize: 2, entities: ormEntities, logger });
-    await dataSource.initialize();
+    const { dataSource, database } = await connectDatabase({ url: target.url, poolSize: 2, logger });
     try {
-      return await task(new Database(dataSource));
+      return await task(database);
     } finally {
       await dataSource.destroy();
     }

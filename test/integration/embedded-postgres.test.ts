@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createAdapters, createRuntime, type ApiServer, type RunningAdapters, type Runtime } from '../../src/composition-root';
+import { createAdapters, createRuntime, type ApiServer, type RunningAdapters, type Runtime } from '../../src/composition';
 import { loadConfig } from '../../src/platform/config';
 import { resolveDatabaseTarget, runMigrations, type DatabaseTarget } from '../../src/platform/database';
 import { createLogger } from '../../src/platform/logger';

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { SEED_PASSWORD, seedCatalog } from '../../src/cli/seed';
-import { ormEntities } from '../../src/composition-root';
+import { connectDatabase } from '../../src/composition';
 import { Argon2PasswordHasher } from '../../src/modules/users/infrastructure/argon2-password-hasher';
-import { createDataSource, Database } from '../../src/platform/database';
+import type { Database } from '../../src/platform/database';
 import { createLogger } from '../../src/platform/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -12,9 +12,7 @@ let dataSource: DataSource;
 let database: Database;
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  ({ dataSource } = createDataSource({ url: testDatabase.url, poolSize: 2, entities: ormEntities, logger: createLogger({ level: 'silent' }) }));
-  await dataSource.initialize();
-  database = new Database(dataSource);
+  ({ dataSource, database } = await connectDatabase({ url: testDatabase.url, poolSize: 2, logger: createLogger({ level: 'silent' }) }));
 });
 afterAll(async () => {
   await dataSource?.destroy();

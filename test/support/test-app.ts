@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { createPaymentGateway, createRuntime, type Adapters, type ApiServer, type Runtime } from '../../src/composition-root';
-import { NodemailerEmailSender } from '../../src/integration/email/nodemailer-email-sender';
+import { createEmailSender, createPaymentGateway, createRuntime, type Adapters, type ApiServer, type Runtime } from '../../src/composition';
 import type { HttpPaymentGateway } from '../../src/integration/payment-gateway/http-payment-gateway';
 import { SandboxPaymentProvider } from '../../src/integration/payment-gateway/sandbox-provider';
 import { loadConfig, type Config } from '../../src/platform/config';
@@ -52,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     WORKER_POLL_INTERVAL_MS: '200',
     WORKER_HEARTBEAT_MS: '500',
     WORKER_DEAD_AFTER_MS: '3000',
+    SMTP_TIMEOUT_MS: '1000',
     // Every test client calls from 127.0.0.1; the security suite sets tight limits itself.
     SIGN_UPS_PER_HOUR: '100000',
     SIGN_IN_MAX_FAILURES: '10000',
@@ -61,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const logger = createLogger({ level: config.logLevel, name: 'test' });
   const gateway = createPaymentGateway(config, logger, config.payments.providerUrl!);
-  const email = options.email ?? new NodemailerEmailSender({ from: config.email.from, timeoutMs: 1_000, logger });
+  const email = options.email ?? createEmailSender(config, logger);
   // DATABASE_URL in `env` may point elsewhere (e.g. through a proxy the test can cut).
   const runtime = await createRuntime({ config, logger, databaseUrl: config.database.url!, adapters: { gateway, email } });
   const api = await runtime.startApi();

@@ -1,0 +1,129 @@
+// Owns the module wiring: which module gets which dependency, the event subscriptions, the
+// resolver and loader registries and the job handlers. Builds no connections of its own.
+import { DataSource } from 'typeorm';
+import { createAnalyticsModule } from '../modules/analytics';
+import { catalogOrmEntities, createCatalogModule, type CatalogEvents, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
+import {
+  createNotificationsModule,
+  type NotificationEvents,
+  type NotificationLiveTopics,
+  type NotificationsModule,
+} from '../modules/notifications';
+import { createOrdersModule, ordersOrmEntities, type OrderEvents, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
+import { createPaymentsModule, paymentsOrmEntities, type PaymentEvents, type PaymentsModule } from '../modules/payments';
+import { usersOrmEntities, createUsersModule, type UsersModule } from '../modules/users';
+import type { Config } from '../platform/config';
+import { Database } from '../platform/database';
+import { EventBus, eventJobHandlers } from '../platform/events';
+import { LoaderFactories } from '../platform/graphql/loader-registry';
+import type { ResolverClass } from '../platform/graphql/schema';
+import { PostgresJobQueue, type JobHandler } from '../platform/jobs';
+import { createLogger, type Logger } from '../platform/logger';
+import type { Metrics } from '../platform/metrics';
+import { createLivePubSub, type LiveChannels } from '../platform/pubsub';
+import { detachedAdapters, type Adapters } from './adapters';
+import { createRateLimits, type RateLimits } from './rate-limits';
+
+/** Every domain event of the application, from every module. */
+export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
+
+/** Every live-update topic, from every module. */
+export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics;
+
+export const ormEntities = [...usersOrmEntities, ...catalogOrmEntities, ...ordersOrmEntities, ...paymentsOrmEntities];
+
+export interface Modules {
+  users: UsersModule;
+  catalog: CatalogModule;
+  orders: OrdersModule;
+  payments: PaymentsModule;
+  notifications: NotificationsModule;
+}
+
+export interface Application {
+  modules: Modules;
+  limits: RateLimits;
+  events: EventBus<AppEvents>;
+  resolvers: Map<ResolverClass, object>;
+  loaders: LoaderFactories;
+  /** What a worker process runs: one job per event handler, plus plain jobs. */
+  jobHandlers: Map<string, JobHandler>;
+}
+
+function tokenSettings(config: Config) {
+  const { jwtSecret, jwtIssuer, jwtAudience, tokenTtlSeconds } = config.auth;
+  return { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, ttlSeconds: tokenTtlSeconds };
+}
+
+/** The one place modules are wired together. */
+export function composeApplication(deps: {
+  database: Database;
+  config: Config;
+  logger: Logger;
+  adapters: Adapters;
+  live: LiveChannels<AppLiveTopics>;
+  limits: RateLimits;
+  metrics?: Metrics;
+}): Application {
+  const { database, config, logger, adapters, live, limits, metrics } = deps;
+  const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
+  const events = new EventBus<AppEvents>(database, jobs, logger);
+
+  const users = createUsersModule({ database, tokens: tokenSettings(config), limits: limits.users });
+  const catalog = createCatalogModule({ database, events, live });
+  const orders = createOrdersModule({ database, stock: catalog.service, events, live });
+  const payments = createPaymentsModule({
+    database,
+    gateway: adapters.gateway,
+    orders: orders.service,
+    events,
+    jobMaxAttempts: config.payments.jobMaxAttempts,
+  });
+  const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events, live });
+  const analytics = createAnalyticsModule({ database });
+
+  for (const handler of [
+    ...catalog.eventHandlers,
+    ...orders.eventHandlers,
+    ...payments.eventHandlers,
+    ...notifications.eventHandlers,
+    ...analytics.eventHandlers,
+  ]) {
+    events.subscribe(handler);
+  }
+
+  const loaders = new LoaderFactories((loader, size) => metrics?.dataloaderBatchSize.observe({ loader }, size));
+  for (const module of [users, catalog, orders, payments, notifications]) module.registerLoaders(loaders);
+
+  return {
+    modules: { users, catalog, orders, payments, notifications },
+    limits,
+    events,
+    resolvers: new Map<ResolverClass, object>([
+      ...users.resolvers,
+      ...catalog.resolvers,
+      ...orders.resolvers,
+      ...payments.resolvers,
+      ...notifications.resolvers,
+    ]),
+    loaders,
+    jobHandlers: new Map([...eventJobHandlers(events.allHandlers, database), ...notifications.jobHandlers]),
+  };
+}
+
+/**
+ * The application for a one-off task outside a server (CLIs, emitting the schema): the same
+ * wiring, with in-process live updates, in-memory rate limits and no payment provider or email.
+ * Without a database it is not connected at all: enough to build the schema, never to query.
+ */
+export function composeDetachedApplication(options: { config: Config; database?: Database; logger?: Logger }): Application {
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  return composeApplication({
+    database: options.database ?? new Database(new DataSource({ type: 'postgres' })),
+    config: options.config,
+    logger,
+    adapters: detachedAdapters(),
+    live: createLivePubSub<AppLiveTopics>({ redisUrl: undefined, prefix: '', logger }).channels,
+    limits: createRateLimits(options.config, null),
+  });
+}
