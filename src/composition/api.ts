@@ -19,6 +19,7 @@ import { explorerRoutes } from '../platform/http/explorer';
 import type { ReadinessCheck } from '../platform/http/health';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { OperationPipeline } from '../platform/graphql/pipeline/operation-pipeline';
 import { documentSizeLimit } from '../platform/security/document-size';
 import { OperationGuard } from '../platform/security/operation-guard';
 import type { Application } from './modules';
@@ -51,6 +52,15 @@ export async function createApiServer(deps: {
   const responseCache = deps.responseCache && createResponseCache(config, schema, deps.responseCache, logger, metrics);
   const authenticate = (token: string) => application.modules.users.service.authenticate(token);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
+  // One pipeline (documents, plans, admission, execution) for HTTP and WebSocket alike.
+  const pipeline = new OperationPipeline({
+    schema,
+    guard,
+    logger,
+    introspection: config.graphql.introspection,
+    hideSchemaDetails: config.isProduction,
+    metrics,
+  });
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
   const requestTimeout = config.security.requestTimeoutMs;
   const httpServer = createServer({
@@ -63,7 +73,6 @@ export async function createApiServer(deps: {
   let shuttingDown = false;
   const apolloSandbox = config.graphql.sandbox && config.graphql.explorer === 'apollo';
   const graphql = await createGraphQLServer({
-    schema,
     httpServer,
     logger,
     loaders: application.loaders,
@@ -71,8 +80,7 @@ export async function createApiServer(deps: {
     introspection: config.graphql.introspection,
     sandbox: apolloSandbox,
     hideSchemaDetails: config.isProduction,
-    guard,
-    metrics,
+    pipeline,
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
@@ -82,16 +90,13 @@ export async function createApiServer(deps: {
   const ws = new GraphQLWsServer({
     httpServer,
     path: '/graphql',
-    schema,
     logger,
     loaders: application.loaders,
     authenticate: (token) => application.modules.users.service.authenticate(token),
     keepAliveMs: config.graphql.wsKeepAliveMs,
     connectionInitWaitTimeoutMs: config.graphql.wsConnectionInitTimeoutMs,
     viewerIndependentFields: VIEWER_INDEPENDENT_SUBSCRIPTIONS,
-    guard,
-    introspection: config.graphql.introspection,
-    hideSchemaDetails: config.isProduction,
+    pipeline,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
     limits: config.graphql.wsLimits,

@@ -96,6 +96,11 @@ export class Metrics {
     help: 'Open GraphQL WebSocket connections',
     registers: [this.registry],
   });
+  readonly wsDroppedMessages = new Counter({
+    name: 'websocket_dropped_messages_total',
+    help: 'Live updates dropped because a client read slower than they were sent',
+    registers: [this.registry],
+  });
   readonly activeSubscriptions = new Gauge({
     name: 'graphql_active_subscriptions',
     help: 'Subscription operations currently streaming',
