@@ -1,5 +1,4 @@
 import {
-  getVariableValues,
   GraphQLError,
   OperationTypeNode,
   parse,
