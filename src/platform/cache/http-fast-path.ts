@@ -92,8 +92,9 @@ function readParams(req: Request): FastPathParams | undefined {
   const sentHash = (extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
   let documentHash: string;
   if (typeof query === 'string') {
+    // A query with its hash registers a persisted query: Apollo stores it and charges by size.
+    if (sentHash !== undefined) return undefined;
     documentHash = createHash('sha256').update(query).digest('hex');
-    if (sentHash !== undefined && sentHash !== documentHash) return undefined;
   } else if (query === undefined && typeof sentHash === 'string') {
     documentHash = sentHash;
   } else {
