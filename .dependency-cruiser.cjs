@@ -33,6 +33,15 @@ module.exports = {
       },
     },
     {
+      name: 'commands-through-ports',
+      comment:
+        "A module's index.ts exports no application service: another module commands it through a port the " +
+        'caller owns (application/<port>.ts), which the composition implements with this module (docs/adr/0007-module-collaboration.md).',
+      severity: 'error',
+      from: { path: '^src/modules/[^/]+/index\\.ts$' },
+      to: { path: '^src/modules/[^/]+/application/[^/]+(\\.service|\\.handlers|-live-updates)\\.ts$' },
+    },
+    {
       name: 'outside-uses-module-public-api',
       comment:
         'Code outside src/modules (CLI, adapters, entry points) uses a module only through its index.ts too.',

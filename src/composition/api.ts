@@ -10,7 +10,8 @@ import { VIEWER_INDEPENDENT_SUBSCRIPTIONS } from '../modules/catalog';
 import type { Config } from '../platform/config';
 import { RedisKeyValueCache } from '../platform/graphql/redis-key-value-cache';
 import { buildGraphQLSchema } from '../platform/graphql/schema';
-import { createGraphQLServer } from '../platform/graphql/server';
+import { createGraphQLServer, viewerFromAuthorization } from '../platform/graphql/server';
+import { responseCacheFastPath, responseCachePlugin, type ResponseCacheInvalidator } from '../platform/cache';
 import { TrustedDocuments } from '../platform/graphql/trusted-documents';
 import { GraphQLWsServer } from '../platform/graphql/ws-server';
 import { createHttpApp } from '../platform/http/app';
@@ -18,9 +19,11 @@ import { explorerRoutes } from '../platform/http/explorer';
 import type { ReadinessCheck } from '../platform/http/health';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
+import { OperationPipeline } from '../platform/graphql/pipeline/operation-pipeline';
 import { documentSizeLimit } from '../platform/security/document-size';
 import { OperationGuard } from '../platform/security/operation-guard';
 import type { Application } from './modules';
+import { createResponseCache } from './response-cache';
 
 export interface ApiServer {
   httpServer: Server;
@@ -42,10 +45,22 @@ export async function createApiServer(deps: {
   redis: Redis | null;
   metrics: Metrics;
   readinessChecks: ReadinessCheck[];
+  responseCache?: ResponseCacheInvalidator;
 }): Promise<ApiServer> {
   const { config, logger, application, redis, metrics } = deps;
   const schema = await buildApiSchema(application);
+  const responseCache = deps.responseCache && createResponseCache(config, schema, deps.responseCache, logger, metrics);
+  const authenticate = (token: string) => application.modules.users.service.authenticate(token);
   const guard = new OperationGuard(schema, config.security.limits, application.limits.costBudgets);
+  // One pipeline (documents, plans, admission, execution) for HTTP and WebSocket alike.
+  const pipeline = new OperationPipeline({
+    schema,
+    guard,
+    logger,
+    introspection: config.graphql.introspection,
+    hideSchemaDetails: config.isProduction,
+    metrics,
+  });
   const trusted = TrustedDocuments.load(config.security.trustedDocuments, config.security.trustedDocumentsManifest, logger);
   const requestTimeout = config.security.requestTimeoutMs;
   const httpServer = createServer({
@@ -58,7 +73,6 @@ export async function createApiServer(deps: {
   let shuttingDown = false;
   const apolloSandbox = config.graphql.sandbox && config.graphql.explorer === 'apollo';
   const graphql = await createGraphQLServer({
-    schema,
     httpServer,
     logger,
     loaders: application.loaders,
@@ -66,26 +80,23 @@ export async function createApiServer(deps: {
     introspection: config.graphql.introspection,
     sandbox: apolloSandbox,
     hideSchemaDetails: config.isProduction,
-    guard,
-    metrics,
+    pipeline,
     persistedQueriesCache: trusted.persistedQueryCache(
       redis ? new RedisKeyValueCache(redis, config.redis.prefix) : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 }),
     ),
     persistedQueriesTtlSeconds: config.security.apqTtlSeconds,
+    plugins: responseCache ? [responseCachePlugin(responseCache)] : [],
   });
   const ws = new GraphQLWsServer({
     httpServer,
     path: '/graphql',
-    schema,
     logger,
     loaders: application.loaders,
     authenticate: (token) => application.modules.users.service.authenticate(token),
     keepAliveMs: config.graphql.wsKeepAliveMs,
     connectionInitWaitTimeoutMs: config.graphql.wsConnectionInitTimeoutMs,
     viewerIndependentFields: VIEWER_INDEPENDENT_SUBSCRIPTIONS,
-    guard,
-    introspection: config.graphql.introspection,
-    hideSchemaDetails: config.isProduction,
+    pipeline,
     trustProxy: config.security.trustProxy,
     admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
     limits: config.graphql.wsLimits,
@@ -102,7 +113,13 @@ export async function createApiServer(deps: {
     security: config.security,
     sandbox: apolloSandbox,
     explorer: config.graphql.sandbox && config.graphql.explorer === 'graphiql' ? explorerRoutes() : undefined,
-    beforeGraphQL: [documentSizeLimit(config.security.limits.maxBytes), trusted.middleware()],
+    beforeGraphQL: [
+      documentSizeLimit(config.security.limits.maxBytes),
+      trusted.middleware(),
+      ...(responseCache
+        ? [responseCacheFastPath({ cache: responseCache, guard, metrics, viewerOf: (req) => viewerFromAuthorization(req.header('authorization'), authenticate) })]
+        : []),
+    ],
   });
   httpServer.on('request', app);
   return {

@@ -1,16 +1,15 @@
-// Owns the module wiring: which module gets which dependency, the event subscriptions, the
+// Owns the module wiring: which module gets which dependency, subscribing the event table, the
 // resolver and loader registries and the job handlers. Builds no connections of its own.
 import { DataSource } from 'typeorm';
 import { createAnalyticsModule } from '../modules/analytics';
-import { createCatalogModule, type CatalogEvents, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
+import { createCatalogModule, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
 import {
   createNotificationsModule,
-  type NotificationEvents,
   type NotificationLiveTopics,
   type NotificationsModule,
 } from '../modules/notifications';
-import { createOrdersModule, type OrderEvents, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
-import { createPaymentsModule, type PaymentEvents, type PaymentsModule } from '../modules/payments';
+import { createOrdersModule, type OrderLiveTopics, type OrdersModule } from '../modules/orders';
+import { createPaymentsModule, type OrderPayments, type PaymentsModule } from '../modules/payments';
 import { createUsersModule, type UserLiveTopics, type UsersModule } from '../modules/users';
 import type { Config } from '../platform/config';
 import { Database } from '../platform/database';
@@ -22,10 +21,10 @@ import { createLogger, type Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { createLivePubSub, type LiveChannels } from '../platform/pubsub';
 import { detachedAdapters, type Adapters } from './adapters';
+import { EVENT_VERSIONS, eventSubscriptions, type AppEvents } from './event-table';
 import { createRateLimits, type RateLimits } from './rate-limits';
-
-/** Every domain event of the application, from every module. */
-export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
+import { cacheInvalidationHandler, invalidateAfterCommit } from './response-cache';
+import type { ResponseCacheInvalidator } from '../platform/cache';
 
 /** Every live-update topic, from every module. */
 export type AppLiveTopics = OrderLiveTopics & CatalogLiveTopics & NotificationLiveTopics & UserLiveTopics;
@@ -53,6 +52,16 @@ function tokenSettings(config: Config) {
   return { secret: jwtSecret, issuer: jwtIssuer, audience: jwtAudience, ttlSeconds: tokenTtlSeconds };
 }
 
+/** Payments' port to orders, implemented with the orders module's public API. */
+function orderPayments(orders: OrdersModule): OrderPayments {
+  return {
+    statusOf: async (orderId) => (await orders.service.findByIds([orderId]))[0]?.status ?? null,
+    markPaid: (orderId) => orders.service.markPaid(orderId),
+    markPaymentFailed: (orderId, reason) => orders.service.markPaymentFailed(orderId, reason),
+    markRefunded: (orderId) => orders.service.markRefunded(orderId),
+  };
+}
+
 /** The one place modules are wired together. */
 export function composeApplication(deps: {
   database: Database;
@@ -62,10 +71,12 @@ export function composeApplication(deps: {
   live: LiveChannels<AppLiveTopics>;
   limits: RateLimits;
   metrics?: Metrics;
+  /** The response cache's invalidation side, when the cache is on. */
+  responseCache?: ResponseCacheInvalidator;
 }): Application {
   const { database, config, logger, adapters, live, limits, metrics } = deps;
   const jobs = new PostgresJobQueue(database, (task) => metrics?.jobsEnqueued.inc({ task }));
-  const events = new EventBus<AppEvents>(database, jobs, logger);
+  const events = new EventBus<AppEvents>(database, jobs, logger, EVENT_VERSIONS);
 
   const users = createUsersModule({
     database,
@@ -80,22 +91,15 @@ export function composeApplication(deps: {
   const payments = createPaymentsModule({
     database,
     gateway: adapters.gateway,
-    orders: orders.service,
-    events,
+    orders: orderPayments(orders),
     jobMaxAttempts: config.payments.jobMaxAttempts,
   });
   const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events, live });
   const analytics = createAnalyticsModule({ database });
 
-  for (const handler of [
-    ...catalog.eventHandlers,
-    ...orders.eventHandlers,
-    ...payments.eventHandlers,
-    ...notifications.eventHandlers,
-    ...analytics.eventHandlers,
-  ]) {
-    events.subscribe(handler);
-  }
+  const invalidate = deps.responseCache && cacheInvalidationHandler(deps.responseCache);
+  for (const subscription of eventSubscriptions({ catalog, orders, payments, notifications, analytics }, invalidate)) events.subscribe(subscription);
+  if (deps.responseCache) invalidateAfterCommit(events, deps.responseCache, logger);
 
   const loaders = new LoaderFactories((loader, size) => metrics?.dataloaderBatchSize.observe({ loader }, size));
   for (const module of [users, catalog, orders, payments, notifications]) module.registerLoaders(loaders);
@@ -112,7 +116,7 @@ export function composeApplication(deps: {
       ...notifications.resolvers,
     ]),
     loaders,
-    jobHandlers: new Map([...eventJobHandlers(events.allHandlers, database), ...notifications.jobHandlers]),
+    jobHandlers: new Map([...eventJobHandlers(events.allSubscriptions, EVENT_VERSIONS, database), ...notifications.jobHandlers]),
   };
 }
 

@@ -16,6 +16,7 @@ import type { Adapters } from './adapters';
 import { createApiServer, type ApiServer } from './api';
 import { composeApplication, type AppLiveTopics, type Application } from './modules';
 import { createRateLimits } from './rate-limits';
+import { createResponseCacheInvalidator } from './response-cache';
 
 export interface Runtime {
   metrics: Metrics;
@@ -55,6 +56,17 @@ export async function connectDatabase(options: {
   return { dataSource, database, queries };
 }
 
+/** Counts live-update messages; one labelled child per (direction, topic), since this runs once per subscriber per event. */
+function countedPubSubMessages(metrics: Metrics): (direction: 'in' | 'out', topic: string) => void {
+  const counters = new Map<string, { inc(): void }>();
+  return (direction, topic) => {
+    const key = `${direction}:${topic}`;
+    let counter = counters.get(key);
+    if (!counter) counters.set(key, (counter = metrics.pubsubMessages.labels({ direction, topic })));
+    counter.inc();
+  };
+}
+
 function observePool(database: Database, metrics: Metrics): void {
   metrics.onCollect(() => {
     const pool = database.pool;
@@ -90,7 +102,7 @@ export async function createRuntime(options: {
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
     logger,
-    onMessage: (direction, topic) => metrics.pubsubMessages.inc({ direction, topic }),
+    onMessage: countedPubSubMessages(metrics),
   });
   // Rate limits and the persisted-query cache: a client that fails fast when Redis is away, so
   // the limiters fall back to memory instead of waiting.
@@ -98,6 +110,7 @@ export async function createRuntime(options: {
   // Start with the connection up when Redis is there, but never wait long for it: without it the
   // limits count in memory and persisted queries are re-sent in full.
   if (redis) await Promise.race([once(redis, 'ready').catch(() => undefined), sleep(2_000)]);
+  const responseCache = createResponseCacheInvalidator(config, redis, logger, metrics);
   const application = composeApplication({
     database,
     config,
@@ -105,6 +118,7 @@ export async function createRuntime(options: {
     adapters: options.adapters,
     live: pubsub.channels,
     limits: createRateLimits(config, redis, metrics),
+    responseCache,
     metrics,
   });
   // Other instances' user changes (role, revoked tokens, deletion) invalidate this one's cache.
@@ -122,7 +136,7 @@ export async function createRuntime(options: {
     queries,
     application,
     startApi: async () => {
-      const api = await createApiServer({ config, logger, application, redis, metrics, readinessChecks: checks });
+      const api = await createApiServer({ config, logger, application, redis, metrics, readinessChecks: checks, responseCache });
       stoppers.push(() => api.close());
       return api;
     },

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger, type Logger } from './logger';
+import { createLogger, flushLogger, type Logger } from './logger';
 
 /** Loads the configuration or stops the process with a message naming every bad variable. */
 export function bootstrap(name: string): { config: Config; logger: Logger } {
@@ -32,8 +32,9 @@ export function onShutdownSignal(logger: Logger, stop: (signal: string) => Promi
     }, timeoutMs);
     deadline.unref();
     stop(signal).then(
-      () => {
+      async () => {
         logger.info('shutdown complete');
+        await flushLogger(logger);
         process.exit(0);
       },
       (error: unknown) => {

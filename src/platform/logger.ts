@@ -30,5 +30,19 @@ export function createLogger(options: { level: LogLevel; name?: string; destinat
     // Every line written inside a span names it, so logs and traces join up.
     mixin: activeTraceIds,
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? asyncStdout());
+}
+
+/**
+ * Standard output written asynchronously: lines collect in a buffer while a write is in flight
+ * and go out together, so a request never waits for the terminal or the log shipper. Pino flushes
+ * what is left when the process exits (also through `process.exit`), and `flushLogger` on shutdown.
+ */
+function asyncStdout(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
+
+/** Writes out buffered log lines; resolves once they are handed to the OS. */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }

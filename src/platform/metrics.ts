@@ -96,6 +96,11 @@ export class Metrics {
     help: 'Open GraphQL WebSocket connections',
     registers: [this.registry],
   });
+  readonly wsDroppedMessages = new Counter({
+    name: 'websocket_dropped_messages_total',
+    help: 'Live updates dropped because a client read slower than they were sent',
+    registers: [this.registry],
+  });
   readonly activeSubscriptions = new Gauge({
     name: 'graphql_active_subscriptions',
     help: 'Subscription operations currently streaming',
@@ -117,6 +122,24 @@ export class Metrics {
     name: 'rate_limit_rejections_total',
     help: 'Requests refused by a rate limit, by limit',
     labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly responseCacheRequests = new Counter({
+    name: 'response_cache_requests_total',
+    help: 'Cacheable queries by cache result: hit, miss, or bypass (the cache was unavailable)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly responseCacheInvalidations = new Counter({
+    name: 'response_cache_invalidations_total',
+    help: 'Cache tags invalidated (each tag of each invalidation counts once)',
+    registers: [this.registry],
+  });
+  readonly responseCacheSize = new Gauge({
+    name: 'response_cache_size',
+    help: 'Size of the response cache: bytes in process memory, or entries in Redis',
+    labelNames: ['unit'] as const,
     registers: [this.registry],
   });
 

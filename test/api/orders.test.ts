@@ -290,6 +290,7 @@ describe('notifications', () => {
 });
 
 async function countJobs(): Promise<number> {
-  const [row] = await test.app.dataSource.query('SELECT count(*)::int AS n FROM graphile_worker.jobs');
+  // Response-cache invalidations of the products the test just created may still be pending.
+  const [row] = await test.app.dataSource.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier NOT LIKE 'event:response-cache.%'`);
   return row.n;
 }

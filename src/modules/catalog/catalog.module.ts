@@ -1,10 +1,10 @@
 import type { Database } from '../../platform/database';
-import type { AnyEventHandler, EventPublisher } from '../../platform/events';
+import type { EventHandler, EventPublisher } from '../../platform/events';
 import type { LiveChannels } from '../../platform/pubsub';
 import { StockLiveUpdates } from './application/stock-live-updates';
 import type { CatalogLiveTopics } from './domain/catalog.live';
-import { StockSubscriptionResolver } from './graphql/stock-subscription.resolver';
-import type { CatalogEvents } from './domain/catalog.events';
+import { stockSubscriptionResolver } from './graphql/stock-subscription.resolver';
+import type { CatalogEvents, StockChanged } from './domain/catalog.events';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
 import { CatalogService } from './application/catalog.service';
@@ -17,7 +17,7 @@ import { TypeOrmReviewRepository } from './infrastructure/typeorm-review.reposit
 export interface CatalogModule {
   service: CatalogService;
   resolvers: Map<ResolverClass, object>;
-  eventHandlers: AnyEventHandler[];
+  eventHandlers: { liveOnStockChanged: EventHandler<StockChanged> };
   registerLoaders(loaders: LoaderFactories): void;
 }
 
@@ -33,17 +33,15 @@ export function createCatalogModule(deps: {
     deps.events,
   );
   const live = new StockLiveUpdates(deps.live, async (productId) => (await service.getProduct(productId))?.stock ?? null);
+  const SubscriptionResolver = stockSubscriptionResolver(live);
   return {
     service,
     resolvers: new Map<ResolverClass, object>([
       [ProductResolver, new ProductResolver(service)],
       [ReviewResolver, new ReviewResolver(service)],
-      [StockSubscriptionResolver, new StockSubscriptionResolver()],
+      [SubscriptionResolver, new SubscriptionResolver()],
     ]),
-    eventHandlers: [live.handler()],
-    registerLoaders: (loaders) => {
-      loaders.register(CatalogLoaders, (_viewer, observe) => new CatalogLoaders(service, observe));
-      loaders.register(StockLiveUpdates, () => live);
-    },
+    eventHandlers: { liveOnStockChanged: live.handler() },
+    registerLoaders: (loaders) => loaders.register(CatalogLoaders, (_viewer, observe) => new CatalogLoaders(service, observe)),
   };
 }

@@ -1,10 +1,10 @@
 import type { Database } from '../../platform/database';
 import type { JobQueue } from '../../platform/jobs';
-import type { AnyEventHandler, EventPublisher } from '../../platform/events';
+import type { EventPublisher } from '../../platform/events';
 import type { LiveChannels } from '../../platform/pubsub';
 import { OrderLiveUpdates } from './application/order-live-updates';
 import type { OrderLiveTopics } from './domain/order.live';
-import { OrderSubscriptionResolver } from './graphql/order-subscription.resolver';
+import { orderSubscriptionResolver } from './graphql/order-subscription.resolver';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
 import type { StockReservations } from './application/order.repository';
@@ -17,7 +17,7 @@ import { TypeOrmOrderRepository } from './infrastructure/typeorm-order.repositor
 export interface OrdersModule {
   service: OrderService;
   resolvers: Map<ResolverClass, object>;
-  eventHandlers: AnyEventHandler[];
+  eventHandlers: ReturnType<OrderLiveUpdates['handlers']>;
   registerLoaders(loaders: LoaderFactories): void;
 }
 
@@ -31,18 +31,16 @@ export function createOrdersModule(deps: {
 }): OrdersModule {
   const service = new OrderService(new TypeOrmOrderRepository(deps.database, deps.jobs), deps.stock, deps.database, deps.events);
   const live = new OrderLiveUpdates(service, deps.live);
+  const SubscriptionResolver = orderSubscriptionResolver(live);
   return {
     service,
     resolvers: new Map<ResolverClass, object>([
       [OrderResolver, new OrderResolver(service)],
       [OrderItemResolver, new OrderItemResolver()],
       [UserOrdersResolver, new UserOrdersResolver(service)],
-      [OrderSubscriptionResolver, new OrderSubscriptionResolver()],
+      [SubscriptionResolver, new SubscriptionResolver()],
     ]),
     eventHandlers: live.handlers(),
-    registerLoaders: (loaders) => {
-      loaders.register(OrderLoaders, (_viewer, observe) => new OrderLoaders(service, observe));
-      loaders.register(OrderLiveUpdates, () => live);
-    },
+    registerLoaders: (loaders) => loaders.register(OrderLoaders, (_viewer, observe) => new OrderLoaders(service, observe)),
   };
 }

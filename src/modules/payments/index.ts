@@ -1,5 +1,8 @@
-/** The payments module's public surface: other modules and adapters import from here only. */
+/** The payments module's public surface: other modules, adapters and the composition import from here only. */
+
+// Application API: the module's factory and the ports it owns (the gateway adapters implement).
 export { createPaymentsModule, type PaymentsModule } from './payments.module';
+export type { OrderPayments } from './application/order-payments';
 export {
   PaymentDeclinedError,
   PaymentProviderCircuitOpenError,
@@ -7,5 +10,5 @@ export {
   type GatewayCallHooks,
   type PaymentGateway,
 } from './application/payment-gateway';
-export type { PaymentEvents } from './domain/payment.events';
-export type { Payment, PaymentStatus } from './domain/payment';
+
+// Schema pieces the root mounts.

@@ -10,11 +10,15 @@ export interface UnitOfWork {
   transaction<T>(work: () => Promise<T>): Promise<T>;
 }
 
-/** What lives as long as one transaction: its connection and the work left for just before COMMIT. */
+/**
+ * What lives as long as one transaction: its connection, the work left for just before COMMIT,
+ * and the callbacks for once it has committed.
+ */
 interface TransactionScope {
   manager: EntityManager;
   locals: Map<object, unknown>;
   beforeCommit: (() => Promise<void>)[];
+  afterCommit: (() => Promise<void>)[];
 }
 
 /**
@@ -41,14 +45,7 @@ export class Database implements UnitOfWork {
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.inTransaction) return work();
-    return this.dataSource.transaction((manager) => {
-      const scope: TransactionScope = { manager, locals: new Map(), beforeCommit: [] };
-      return this.ambient.run(scope, async () => {
-        const result = await work();
-        for (const hook of scope.beforeCommit) await hook();
-        return result;
-      });
-    });
+    return this.outermostTransaction(work);
   }
 
   /**
@@ -65,6 +62,31 @@ export class Database implements UnitOfWork {
       scope.beforeCommit.push(() => flush(value));
     }
     return scope.locals.get(key) as T;
+  }
+
+  /**
+   * Runs once the ambient transaction has committed (never if it rolls back), before
+   * `transaction()` returns; at once outside a transaction. For quick local reactions to a
+   * change (dropping cached reads); anything that must happen belongs in an event's job.
+   */
+  async afterCommit(callback: () => Promise<void>): Promise<void> {
+    const scope = this.ambient.getStore();
+    if (scope) scope.afterCommit.push(callback);
+    else await callback();
+  }
+
+  private async outermostTransaction<T>(work: () => Promise<T>): Promise<T> {
+    const afterCommit: (() => Promise<void>)[] = [];
+    const result = await this.dataSource.transaction((manager) => {
+      const scope: TransactionScope = { manager, locals: new Map(), beforeCommit: [], afterCommit };
+      return this.ambient.run(scope, async () => {
+        const value = await work();
+        for (const hook of scope.beforeCommit) await hook();
+        return value;
+      });
+    });
+    for (const callback of afterCommit) await callback();
+    return result;
   }
 
   /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../database';
 import type { JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logger';
+import type { EventVersionTable } from './event-versions';
 
 /** An event as it travels in a job: the payload plus what every handler needs to be idempotent. */
 export interface EventEnvelope<TType extends string = string, TPayload = unknown> {
@@ -23,31 +24,39 @@ export interface HandlerContext {
 }
 
 /**
- * A subscriber to one event type. Each handler receives each event as its own job, so one
+ * What to do with one kind of event. Each handler receives each event as its own job, so one
  * failing handler never blocks another. `transactional` handlers (the default) run in one
  * transaction with an "already processed" marker, which makes them exactly-once in effect;
- * others (calls to the outside world) must be idempotent on their own.
+ * others (calls to the outside world) must be idempotent on their own. Which event it handles,
+ * and in which order, is said by the event table (src/composition/event-table.ts).
  */
-export interface EventHandler<TEvents, K extends keyof TEvents & string = keyof TEvents & string> {
+export interface EventHandler<TPayload> {
   /** Stable and unique: it names the job and keys the processed-events marker. */
   name: string;
-  event: K;
   transactional?: boolean;
   maxAttempts?: number;
-  /**
-   * Jobs that share a queue name run one at a time, in the order they were enqueued: for
-   * handlers whose effects must keep the events' order (e.g. live updates of one order).
-   */
-  queueName?(payload: TEvents[K]): string;
-  /** Lower runs first (graphile-worker's priority); 0 by default. */
-  priority?: number;
-  /** A filter at publish time: events it refuses enqueue no job for this handler. */
-  accepts?(payload: TEvents[K]): boolean;
-  handle(payload: TEvents[K], context: HandlerContext): Promise<void>;
+  handle(payload: TPayload, context: HandlerContext): Promise<void>;
 }
 
+/** One line of the event table: a handler bound to an event, with its ordering. */
+export type EventSubscription<TEvents> = {
+  [K in keyof TEvents & string]: {
+    event: K;
+    handler: EventHandler<TEvents[K]>;
+    /**
+     * Jobs that share a queue name run one at a time, in the order they were enqueued: for
+     * handlers whose effects must keep the events' order (e.g. live updates of one order).
+     */
+    queueName?(payload: TEvents[K]): string;
+    /** Lower runs first (graphile-worker's priority); 0 by default. */
+    priority?: number;
+    /** A filter at publish time: events it refuses enqueue no job for this handler. */
+    accepts?(payload: TEvents[K]): boolean;
+  };
+}[keyof TEvents & string];
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyEventHandler = EventHandler<any, string>;
+export type AnySubscription = { event: string; handler: EventHandler<any>; queueName?(payload: any): string; priority?: number; accepts?(payload: any): boolean };
 
 export interface EventPublisher<TEvents> {
   /** Must run inside a transaction: the event is delivered if and only if that commits. */
@@ -58,23 +67,36 @@ export interface EventPublisher<TEvents> {
 
 export const eventTaskName = (handlerName: string): string => `event:${handlerName}`;
 
+/** Told in the publishing process, right after the transaction that published events commits. */
+export type CommitListener = (type: string, payloads: readonly unknown[]) => Promise<void>;
+
 export class EventBus<TEvents> implements EventPublisher<TEvents> {
-  private readonly handlers = new Map<string, AnyEventHandler[]>();
+  private readonly subscriptions = new Map<string, AnySubscription[]>();
+  private readonly commitListeners: CommitListener[] = [];
 
   constructor(
     private readonly database: Database,
     private readonly jobs: JobQueue,
     private readonly logger: Logger,
+    private readonly versions: EventVersionTable<TEvents>,
   ) {}
 
-  subscribe(handler: AnyEventHandler): void {
-    const all = [...this.handlers.values()].flat();
-    if (all.some((h) => h.name === handler.name)) throw new Error(`Duplicate event handler name ${handler.name}`);
-    this.handlers.set(handler.event, [...(this.handlers.get(handler.event) ?? []), handler]);
+  subscribe(subscription: EventSubscription<TEvents>): void {
+    const { event, handler } = subscription as AnySubscription;
+    if (this.allSubscriptions.some((s) => s.handler.name === handler.name)) throw new Error(`Duplicate event handler name ${handler.name}`);
+    this.subscriptions.set(event, [...(this.subscriptions.get(event) ?? []), subscription as AnySubscription]);
   }
 
-  get allHandlers(): AnyEventHandler[] {
-    return [...this.handlers.values()].flat();
+  /**
+   * A quick local reaction in the process that made the change (e.g. dropping cached reads at
+   * once); not a delivery guarantee: that is the handlers' job, which runs even after a crash.
+   */
+  onCommitted(listener: CommitListener): void {
+    this.commitListeners.push(listener);
+  }
+
+  get allSubscriptions(): AnySubscription[] {
+    return [...this.subscriptions.values()].flat();
   }
 
   publish<K extends keyof TEvents & string>(type: K, payload: TEvents[K]): Promise<void> {
@@ -87,16 +109,18 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
     }
     const occurredAt = new Date().toISOString();
     const jobs = payloads.flatMap((payload) => {
-      const envelope: EventEnvelope = { eventId: randomUUID(), type, occurredAt, payload };
-      return (this.handlers.get(type) ?? [])
-        .filter((handler) => !handler.accepts || handler.accepts(payload))
-        .map((handler) => ({
+      const stamped = { ...payload, event: type, version: this.versions[type].current };
+      const envelope: EventEnvelope = { eventId: randomUUID(), type, occurredAt, payload: stamped };
+      return (this.subscriptions.get(type) ?? [])
+        .filter((subscription) => !subscription.accepts || subscription.accepts(payload))
+        .map(({ handler, queueName, priority }) => ({
           task: eventTaskName(handler.name),
           payload: envelope,
-          options: { maxAttempts: handler.maxAttempts, queueName: handler.queueName?.(payload), priority: handler.priority },
+          options: { maxAttempts: handler.maxAttempts, queueName: queueName?.(payload), priority },
         }));
     });
     await this.jobs.enqueueTasks(jobs);
+    for (const listener of this.commitListeners) await this.database.afterCommit(() => listener(type, payloads));
     this.logger.debug({ event: type, count: payloads.length }, 'events published');
   }
 }

@@ -1,18 +1,25 @@
 import type { Database } from '../database';
 import type { JobHandler } from '../jobs/worker';
-import { eventTaskName, type AnyEventHandler, type EventEnvelope, type HandlerContext } from './event-bus';
+import { eventTaskName, type AnySubscription, type EventEnvelope, type HandlerContext } from './event-bus';
+import { toCurrentVersion, type EventVersionTable } from './event-versions';
 
 /**
- * Turns event handlers into job handlers. A transactional handler runs in one transaction with
- * its "processed" marker (handler, event id): a redelivered event finds the marker and does
+ * Turns subscriptions into job handlers. A payload enqueued by an older release is upgraded to
+ * the current version first. A transactional handler runs in one transaction with its
+ * "processed" marker (handler, event id): a redelivered event finds the marker and does
  * nothing, and a handler that fails leaves no marker and no half-done work.
  */
-export function eventJobHandlers(handlers: readonly AnyEventHandler[], database: Database): Map<string, JobHandler> {
+export function eventJobHandlers(
+  subscriptions: readonly AnySubscription[],
+  versions: EventVersionTable<Record<string, unknown>>,
+  database: Database,
+): Map<string, JobHandler> {
   return new Map(
-    handlers.map((handler): [string, JobHandler] => [
+    subscriptions.map(({ event, handler }): [string, JobHandler] => [
       eventTaskName(handler.name),
-      async (payload, job) => {
-        const envelope = payload as EventEnvelope;
+      async (jobPayload, job) => {
+        const envelope = jobPayload as EventEnvelope;
+        const payload = toCurrentVersion(event, envelope.payload, versions[event]!);
         const context: HandlerContext = {
           eventId: envelope.eventId,
           occurredAt: envelope.occurredAt,
@@ -22,7 +29,7 @@ export function eventJobHandlers(handlers: readonly AnyEventHandler[], database:
           logger: job.logger.child({ event: envelope.type, eventId: envelope.eventId }),
         };
         if (handler.transactional === false) {
-          await handler.handle(envelope.payload, context);
+          await handler.handle(payload, context);
           return;
         }
         await database.transaction(async () => {
@@ -34,7 +41,7 @@ export function eventJobHandlers(handlers: readonly AnyEventHandler[], database:
             context.logger.debug('event already processed by this handler');
             return;
           }
-          await handler.handle(envelope.payload, context);
+          await handler.handle(payload, context);
         });
       },
     ]),

@@ -1,10 +1,18 @@
 export {
   EventBus,
   eventTaskName,
-  type AnyEventHandler,
+  type AnySubscription,
   type EventEnvelope,
   type EventHandler,
   type EventPublisher,
+  type EventSubscription,
   type HandlerContext,
 } from './event-bus';
 export { eventJobHandlers } from './event-dispatcher';
+export {
+  fromUnstamped,
+  toCurrentVersion,
+  type EventStamp,
+  type EventVersions,
+  type EventVersionTable,
+} from './event-versions';

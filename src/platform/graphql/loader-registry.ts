@@ -35,9 +35,7 @@ export class LoaderFactories {
 }
 
 /**
- * One request's DataLoaders (and the per-request objects subscription resolvers need, such as a
- * module's live-update source, since type-graphql's `subscribe` cannot reach resolver instances).
- * A loader set is built the first time a resolver asks for it, so a request pays only for the
+ * One request's DataLoaders. A loader set is built the first time a resolver asks for it, so a request pays only for the
  * relations it reads, and it is never shared with another request.
  */
 export class LoaderRegistry {

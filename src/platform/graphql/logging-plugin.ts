@@ -3,13 +3,14 @@ import { trace } from '@opentelemetry/api';
 import { isExpectedError } from './error-format';
 import type { GraphQLContext } from './context';
 import type { RequestLog } from '../http/request-context';
-import { operationLabel, type Metrics } from '../metrics';
+import type { OperationPipeline } from './pipeline/operation-pipeline';
 
 /**
- * Records what the access log line needs (operation name and outcome) and logs every unexpected
- * error in full with the request id, since the client only sees a masked message.
+ * Records what the access log line needs (operation name and outcome), the pipeline's operation
+ * metrics, and logs every unexpected error in full with the request id, since the client only
+ * sees a masked message.
  */
-export function loggingPlugin(metrics?: Metrics): ApolloServerPlugin<GraphQLContext & { requestLog?: RequestLog }> {
+export function loggingPlugin(pipeline: OperationPipeline): ApolloServerPlugin<GraphQLContext & { requestLog?: RequestLog }> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -30,16 +31,13 @@ export function loggingPlugin(metrics?: Metrics): ApolloServerPlugin<GraphQLCont
         },
         async willSendResponse({ response, operation, operationName }) {
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          if (metrics) {
-            const labels = {
-              operation: operationLabel(operationName),
-              type: operation?.operation ?? 'unknown',
-              outcome: errors?.length ? 'error' : 'success',
-            };
-            metrics.graphqlOperations.inc({ ...labels, transport: 'http' });
-            metrics.graphqlDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-            for (const error of errors ?? []) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
-          }
+          pipeline.recordOperation({
+            name: operationName,
+            type: operation?.operation,
+            transport: 'http',
+            errors,
+            seconds: Number(process.hrtime.bigint() - started) / 1e9,
+          });
           if (!contextValue.requestLog) return;
           contextValue.requestLog.outcome = errors?.length ? 'error' : 'success';
           contextValue.requestLog.errorCodes = errors?.map((e) => String(e.extensions?.code ?? 'UNKNOWN'));

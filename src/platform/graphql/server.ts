@@ -1,15 +1,19 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { Server } from 'node:http';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
 import type { AuthenticatedViewer, Viewer } from '../viewer';
 import { requestLogOf, type RequestLog } from '../http/request-context';
 import type { GraphQLContext } from './context';
@@ -18,13 +22,13 @@ import { ServiceUnavailableError } from '../errors';
 import { formatError, toHttpGraphQLError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
 import { loggingPlugin } from './logging-plugin';
-import type { OperationGuard } from '../security/operation-guard';
 import { securityPlugin } from './security-plugin';
+import { pipelineGateway } from './pipeline/apollo-gateway';
+import type { OperationPipeline } from './pipeline/operation-pipeline';
 
 export type Authenticate = (token: string) => Promise<AuthenticatedViewer>;
 
 export interface GraphQLServerOptions {
-  schema: GraphQLSchema;
   httpServer: Server;
   logger: Logger;
   loaders: LoaderFactories;
@@ -33,12 +37,14 @@ export interface GraphQLServerOptions {
   sandbox: boolean;
   /** Production: no "Did you mean …" suggestions that reveal the schema. */
   hideSchemaDetails: boolean;
-  guard: OperationGuard;
+  /** Parses, validates, admits and executes every operation (the same one graphql-ws uses). */
+  pipeline: OperationPipeline;
   /** A KeyValueCache for automatic persisted queries (Redis when present); Apollo's in-memory LRU otherwise. */
   persistedQueriesCache?: KeyValueCache<string>;
   /** Every persisted query expires this long after its registration. */
   persistedQueriesTtlSeconds?: number;
-  metrics?: Metrics;
+  /** Run after the built-in ones (e.g. the response cache, which needs the cost report). */
+  plugins?: ApolloServerPlugin<GraphQLContext>[];
 }
 
 export type HttpGraphQLContext = GraphQLContext & { requestLog: RequestLog };
@@ -66,14 +72,18 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   apollo: ApolloServer<HttpGraphQLContext>;
   middleware: RequestHandler;
 }> {
+  const { pipeline } = options;
   const apollo = new ApolloServer<HttpGraphQLContext>({
-    schema: options.schema,
+    // Apollo keeps HTTP, APQ and the plugins; the pipeline executes (compiled, no per-field hooks).
+    gateway: pipelineGateway(pipeline),
+    // Parsed and validated documents are shared with graphql-ws.
+    documentStore: pipeline.documents.asApolloDocumentStore(),
     introspection: options.introspection,
     hideSchemaDetailsFromClientErrors: options.hideSchemaDetails,
     includeStacktraceInErrorResponses: false,
     // The parser stops at the token limit, before any work proportional to the document.
-    parseOptions: { maxTokens: options.guard.limits.maxTokens },
-    validationRules: options.guard.validationRules(),
+    parseOptions: { maxTokens: pipeline.limits.maxTokens },
+    validationRules: pipeline.extraValidationRules,
     persistedQueries: options.persistedQueriesCache ? { cache: options.persistedQueriesCache, ttl: options.persistedQueriesTtlSeconds } : undefined,
     formatError,
     // Clients send one operation per request; arrays of operations are refused.
@@ -86,8 +96,13 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
-      loggingPlugin(options.metrics),
-      securityPlugin(options.guard) as ApolloServerPlugin<HttpGraphQLContext>,
+      // Nothing reads per-field cache hints or Apollo traces; their hooks would run on every field.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      loggingPlugin(pipeline),
+      securityPlugin(pipeline) as ApolloServerPlugin<HttpGraphQLContext>,
+      ...((options.plugins ?? []) as ApolloServerPlugin<HttpGraphQLContext>[]),
     ],
   });
   await apollo.start();
@@ -95,18 +110,21 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   const middleware = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
       const requestLog = requestLogOf(res);
-      const logger = options.logger.child({ requestId: requestLog.requestId });
       const viewer = await viewerFromAuthorization(req.header('authorization'), options.authenticate).catch((error: unknown) => {
         // The session check reads the database: an outage there is 503, not a 500 "context creation failed".
         if (!isTransientDatabaseError(error)) throw error;
         const unavailable = new ServiceUnavailableError();
         throw toHttpGraphQLError(unavailable, 503, { 'retry-after': String(unavailable.retryAfterSeconds) });
       });
+      let logger: Logger | undefined;
       return {
         requestId: requestLog.requestId,
         viewer,
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-        logger,
+        // Built on first use: a child logger serializes its bindings, and most requests never log.
+        get logger() {
+          return (logger ??= options.logger.child({ requestId: requestLog.requestId }));
+        },
         loaders: options.loaders.forRequest(viewer),
         requestLog,
       };

@@ -1,41 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import proxyAddr from 'proxy-addr';
-import {
-  createSourceEventStream,
-  execute,
-  getOperationAST,
-  GraphQLError,
-  Kind,
-  parse,
-  print,
-  specifiedRules,
-  validate,
-  type ExecutionArgs,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-  type ValidationRule,
-} from 'graphql';
+import { createSourceEventStream, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { AppError } from '../errors';
 import { compileTrustProxy } from '../http/trust-proxy';
 import type { Logger } from '../logger';
-import { operationLabel, type Metrics } from '../metrics';
+import type { Metrics } from '../metrics';
 import { documentTooLarge } from '../security/document-size';
-import type { OperationGuard } from '../security/operation-guard';
 import type { Viewer } from '../viewer';
 import type { GraphQLContext } from './context';
 import { formatError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
+import type { OperationPlan } from './pipeline/operation-plan';
+import type { OperationPipeline } from './pipeline/operation-pipeline';
 import { viewerFromAuthorization, type Authenticate } from './server';
+import { FanOutGroup, type Delivery } from './ws-fanout';
 import { WsLimits, type WsLimitSettings } from './ws-limits';
+import { SocketOutbox } from './ws-outbox';
 
 export interface GraphQLWsServerOptions {
   httpServer: Server;
   path: string;
-  schema: GraphQLSchema;
   logger: Logger;
   loaders: LoaderFactories;
   authenticate: Authenticate;
@@ -43,10 +29,8 @@ export interface GraphQLWsServerOptions {
   connectionInitWaitTimeoutMs: number;
   /** Root subscription fields whose result depends only on the event, never on the subscriber. */
   viewerIndependentFields: readonly string[];
-  guard: OperationGuard;
-  introspection: boolean;
-  /** Production: validation errors do not suggest field names ("Did you mean …"). */
-  hideSchemaDetails: boolean;
+  /** Parses, validates, admits and executes every operation (the same one HTTP uses). */
+  pipeline: OperationPipeline;
   /** The same trust as Express's `trust proxy`, for the client IP behind a load balancer. */
   trustProxy: string;
   /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
@@ -62,10 +46,14 @@ interface ConnectionState {
   /** The Authorization value the socket signed in with, re-checked when its user changes. */
   authorization?: string;
   clientIp: string;
+  outbox: SocketOutbox;
   expiryTimer?: NodeJS.Timeout;
 }
 
 type WebSocketLike = { close(code: number, reason: string): void };
+
+/** A socket whose client reads slower than this falls behind: its next messages queue (bounded). */
+const OUTBOX_LIMITS = { maxBufferedBytes: 1024 * 1024, maxQueuedMessages: 1_000, retryMs: 50 };
 
 /** The close code the contract uses for an invalid, tampered or expired token. */
 export const FORBIDDEN_CLOSE_CODE = 4403;
@@ -73,28 +61,28 @@ export const FORBIDDEN_CLOSE_CODE = 4403;
 /**
  * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path. Authenticates once per
  * connection from connectionParams.authorization and closes the socket when that token expires.
- * Each event of a subscription executes with fresh DataLoaders; events whose result does not
- * depend on the viewer execute once per distinct (document, variables) and are shared by all
- * subscribers of that operation.
+ * Every operation goes through the same pipeline as HTTP (parse, validate, admit, execute).
+ *
+ * Fan-out: subscribers of the same (operation, variables, viewer scope) share one event source;
+ * an event executes once with fresh DataLoaders and is serialized once, and every member socket
+ * gets the same JSON behind its own operation id. Those `next` messages are written by the
+ * group, through each socket's bounded outbox, rather than by graphql-ws, which would serialize
+ * per socket and wait for each write.
  */
 export class GraphQLWsServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<object, ConnectionState>();
+  private readonly deliveries = new WeakMap<object, Delivery>();
+  /** Subscribers sharing (operation, variables, viewer scope), by that key; a promise while the source opens. */
+  private readonly groups = new Map<string, Promise<FanOutGroup | ExecutionResult>>();
   private activeOperations = 0;
-  /** Per event payload, the shared result of each viewer-independent operation. */
-  private readonly sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
-
-  private readonly validationRules: ValidationRule[];
+  private readonly log: Logger;
 
   constructor(private readonly options: GraphQLWsServerOptions) {
     this.wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 1024 * 1024 });
-    const log = options.logger.child({ component: 'ws' });
+    const log = (this.log = options.logger.child({ component: 'ws' }));
     const trust = compileTrustProxy(options.trustProxy);
-    this.validationRules = [
-      ...specifiedRules,
-      ...(options.introspection ? [] : [noIntrospection]),
-      ...options.guard.validationRules(),
-    ];
+    const { pipeline } = options;
     const limits = options.limits
       ? new WsLimits(options.limits, (request) => proxyAddr(request, trust), (limit) => options.metrics?.rateLimitRejections.inc({ limit }))
       : undefined;
@@ -106,7 +94,7 @@ export class GraphQLWsServer {
     });
     useServer<Record<string, unknown>, { state: ConnectionState }>(
       {
-        schema: options.schema,
+        schema: pipeline.schema,
         connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
         onConnect: async (ctx) => {
           const authorization = ctx.connectionParams?.authorization;
@@ -118,7 +106,8 @@ export class GraphQLWsServer {
             log.info('websocket refused: invalid token');
             return false;
           }
-          const state: ConnectionState = { connectionId: randomUUID(), viewer, authorization, clientIp: proxyAddr(ctx.extra.request, trust) };
+          const outbox = new SocketOutbox(ctx.extra.socket, OUTBOX_LIMITS, () => options.metrics?.wsDroppedMessages.inc());
+          const state: ConnectionState = { connectionId: randomUUID(), viewer, authorization, clientIp: proxyAddr(ctx.extra.request, trust), outbox };
           if (viewer) {
             const remainingMs = viewer.expiresAt * 1000 - Date.now();
             if (remainingMs <= 0) return false;
@@ -133,6 +122,7 @@ export class GraphQLWsServer {
         onClose: (ctx, code) => {
           const state = this.connections.get(ctx.extra.socket);
           if (state?.expiryTimer) clearTimeout(state.expiryTimer);
+          state?.outbox.close();
           this.connections.delete(ctx.extra.socket);
           log.debug({ connectionId: state?.connectionId, code }, 'websocket closed');
         },
@@ -149,19 +139,23 @@ export class GraphQLWsServer {
               return [new GraphQLError('This session has ended; sign in again', { extensions: { code: 'UNAUTHENTICATED' } })];
             }
           }
-          const context: GraphQLContext = {
-            requestId: `${state.connectionId}:${id}`,
-            viewer: state.viewer,
-            clientIp: state.clientIp,
-            logger: log.child({ requestId: `${state.connectionId}:${id}` }),
-            loaders: options.loaders.forRequest(state.viewer),
-          };
+          const requestId = `${state.connectionId}:${id}`;
+          const context = requestContext(requestId, state, options.loaders, log);
+          this.deliveries.set(context, {
+            outbox: state.outbox,
+            operationId: id,
+            prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+          });
           return this.admit(payload, context);
+        },
+        execute: (args) => {
+          const plan = pipeline.plan(args.document, args.operationName)!;
+          return pipeline.execute(plan, { contextValue: args.contextValue, variables: args.variableValues ?? undefined });
         },
         subscribe: (args) => this.subscribe(args),
         onError: (_ctx, _id, payload, errors) => {
           const formatted = errors.map(formatGraphQLError);
-          this.recordOperation(payload.operationName, 'error', formatted);
+          pipeline.recordOperation({ name: payload.operationName, type: undefined, transport: 'ws', errors: formatted });
           return formatted;
         },
         onNext: (_ctx, _id, _payload, _args, result) =>
@@ -225,105 +219,125 @@ export class GraphQLWsServer {
     clearTimeout(cutOff);
   }
 
+  /** The pipeline up to execution: trusted documents, parse, validate, plan and admission. */
   private async admit(
     payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null; extensions?: Record<string, unknown> | null },
     context: GraphQLContext,
   ): Promise<ExecutionArgs | readonly GraphQLError[]> {
-    const tooLarge = documentTooLarge(payload.query, this.options.guard.limits.maxBytes);
+    const { pipeline } = this.options;
+    const tooLarge = documentTooLarge(payload.query, pipeline.limits.maxBytes);
     if (tooLarge) return [new GraphQLError(tooLarge.message, { originalError: tooLarge })];
     const refused = this.options.admitDocument?.(payload.query, payload.extensions ?? undefined);
     if (refused) return [refused];
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query, { maxTokens: this.options.guard.limits.maxTokens });
-    } catch (error) {
-      return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
-    }
-    const errors = validate(this.options.schema, document, this.validationRules);
-    if (errors.length > 0) {
-      return errors.map((error) =>
-        withCode(this.options.hideSchemaDetails ? withoutSuggestions(error) : error, 'GRAPHQL_VALIDATION_FAILED'),
-      );
-    }
+    const prepared = pipeline.prepare(payload.query);
+    if ('errors' in prepared) return prepared.errors;
+    const { document } = prepared;
     const variables = payload.variables ?? undefined;
     const operationName = payload.operationName ?? undefined;
+    const plan = pipeline.plan(document, operationName);
+    if (!plan) return [new GraphQLError(operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
     try {
-      const cost = this.options.guard.cost(document, variables, operationName);
-      await this.options.guard.spend(context.viewer, context.clientIp, cost);
+      await pipeline.admit(plan, { variables, viewer: context.viewer, clientIp: context.clientIp, transport: 'ws' });
     } catch (error) {
-      if (error instanceof AppError) return [new GraphQLError(error.message, { originalError: error })];
+      if (error instanceof GraphQLError) return [error];
       throw error;
     }
-    this.recordOperation(operationName, 'success', [], getOperationAST(document, operationName)?.operation);
-    return { schema: this.options.schema, document, variableValues: variables, operationName, contextValue: context };
-  }
-
-  private recordOperation(name: string | null | undefined, outcome: string, errors: { extensions?: Record<string, unknown> }[], type = 'unknown'): void {
-    const metrics = this.options.metrics;
-    if (!metrics) return;
-    metrics.graphqlOperations.inc({ operation: operationLabel(name), type, transport: 'ws', outcome });
-    for (const error of errors) metrics.graphqlErrors.inc({ code: String(error.extensions?.code ?? 'UNKNOWN') });
+    pipeline.recordOperation({ name: operationName, type: plan.type, transport: 'ws', errors: [] });
+    return { schema: pipeline.schema, document, variableValues: variables, operationName, contextValue: context };
   }
 
   private async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-    const source = await createSourceEventStream(args);
-    if (!isAsyncIterable(source)) return source as ExecutionResult;
     const context = args.contextValue as GraphQLContext;
-    const executeEvent = (payload: unknown) =>
-      execute({ ...args, rootValue: payload, contextValue: { ...context, loaders: this.options.loaders.forRequest(context.viewer) } });
-    const shareKey = this.sharedExecutionKey(args);
-    const perEvent = shareKey
-      ? (payload: unknown) => {
-          if (payload === null || typeof payload !== 'object') return executeEvent(payload);
-          let results = this.sharedResults.get(payload);
-          if (!results) this.sharedResults.set(payload, (results = new Map()));
-          let result = results.get(shareKey);
-          if (!result) results.set(shareKey, (result = Promise.resolve(executeEvent(payload))));
-          return result;
-        }
-      : executeEvent;
-    this.activeOperations += 1;
-    return mapEvents(source as AsyncIterable<unknown>, perEvent, () => {
-      this.activeOperations -= 1;
-    });
+    const delivery = this.deliveries.get(context)!;
+    const plan = this.options.pipeline.plan(args.document, args.operationName)!;
+    const variables = args.variableValues ?? undefined;
+    const key = `${plan.id}\n${this.viewerScope(plan, context.viewer)}\n${JSON.stringify(variables ?? {})}`;
+    for (;;) {
+      let pending = this.groups.get(key);
+      if (!pending) {
+        pending = this.openGroup(key, args, plan, context, variables);
+        this.groups.set(key, pending);
+      }
+      const group = await pending;
+      if (!(group instanceof FanOutGroup)) return group;
+      const joined = group.join(delivery);
+      // A group that closed meanwhile is gone from the map; the next turn opens a fresh one.
+      if (!joined) continue;
+      this.activeOperations += 1;
+      return countedUntilDone(joined, () => (this.activeOperations -= 1));
+    }
   }
 
-  /** A key for operations that select only viewer-independent root fields; null otherwise. */
-  private sharedExecutionKey(args: ExecutionArgs): string | null {
-    const operation = getOperationAST(args.document, args.operationName);
-    if (!operation) return null;
-    const independent = operation.selectionSet.selections.every(
+  /** Opens the event source (the subscription's own `subscribe`, with its checks) for a new group. */
+  private async openGroup(
+    key: string,
+    args: ExecutionArgs,
+    plan: OperationPlan,
+    context: GraphQLContext,
+    variables: Record<string, unknown> | undefined,
+  ): Promise<FanOutGroup | ExecutionResult> {
+    let source: Awaited<ReturnType<typeof createSourceEventStream>>;
+    try {
+      source = await createSourceEventStream(args);
+    } catch (error) {
+      this.groups.delete(key);
+      throw error;
+    }
+    if (!isAsyncIterable(source)) {
+      this.groups.delete(key);
+      return source as ExecutionResult;
+    }
+    const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const group: FanOutGroup = new FanOutGroup(
+      iterator,
+      (payload) => this.executeEvent(plan, payload, context, variables),
+      () => {
+        if (this.groups.get(key) === settled) this.groups.delete(key);
+      },
+      this.log,
+    );
+    const settled = Promise.resolve(group);
+    this.groups.set(key, settled);
+    return group;
+  }
+
+  private async executeEvent(plan: OperationPlan, payload: unknown, context: GraphQLContext, variables: Record<string, unknown> | undefined): Promise<string> {
+    const result = await this.options.pipeline.execute(plan, {
+      rootValue: payload,
+      contextValue: { ...context, loaders: this.options.loaders.forRequest(context.viewer) },
+      variables,
+    });
+    return JSON.stringify(result.errors ? { ...result, errors: result.errors.map(formatGraphQLError) } : result);
+  }
+
+  /**
+   * Who an event's result may be shared with: everyone, for operations that select only
+   * viewer-independent root fields; otherwise the sockets of the same viewer (the result depends
+   * on nothing else of the connection).
+   */
+  private viewerScope(plan: OperationPlan, viewer: Viewer): string {
+    const independent = plan.operation.selectionSet.selections.every(
       (selection) =>
         selection.kind === Kind.FIELD &&
         (selection.name.value === '__typename' || this.options.viewerIndependentFields.includes(selection.name.value)),
     );
-    return independent ? `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}` : null;
+    if (independent) return 'public';
+    return viewer ? `viewer:${viewer.id}:${viewer.role}:${viewer.expiresAt}` : 'anonymous';
   }
 }
 
-/** As Apollo's rule: one error per introspection root field, whatever it selects inside. */
-const noIntrospection: ValidationRule = (context) => ({
-  Field(node) {
-    if (node.name.value === '__schema' || node.name.value === '__type') {
-      context.reportError(new GraphQLError('GraphQL introspection is not allowed here', { nodes: [node] }));
-    }
-  },
-});
-
-function withoutSuggestions(error: GraphQLError): GraphQLError {
-  const message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
-  return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, originalError: error.originalError ?? undefined, extensions: error.extensions });
-}
-
-function withCode(error: unknown, code: string): GraphQLError {
-  if (error instanceof GraphQLError) {
-    return new GraphQLError(error.message, {
-      nodes: error.nodes,
-      originalError: error.originalError ?? undefined,
-      extensions: { ...error.extensions, code },
-    });
-  }
-  return new GraphQLError(String(error), { extensions: { code } });
+function requestContext(requestId: string, state: ConnectionState, loaders: LoaderFactories, log: Logger): GraphQLContext {
+  let logger: Logger | undefined;
+  return {
+    requestId,
+    viewer: state.viewer,
+    clientIp: state.clientIp,
+    // A child logger costs an allocation and a serialization of its bindings; most operations never log.
+    get logger() {
+      return (logger ??= log.child({ requestId }));
+    },
+    loaders: loaders.forRequest(state.viewer),
+  };
 }
 
 function formatGraphQLError(error: GraphQLError) {
@@ -334,44 +348,30 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value !== null && typeof value === 'object' && Symbol.asyncIterator in value;
 }
 
-/**
- * Maps each event through `fn`. Hand-written rather than an async generator: a generator would
- * hold a `return()` until the source yields again, so a quiet channel would never be released.
- */
-function mapEvents<T, R>(source: AsyncIterable<T>, fn: (value: T) => R | Promise<R>, onEnd: () => void): AsyncIterableIterator<Awaited<R>> {
-  const iterator = source[Symbol.asyncIterator]();
-  let ended = false;
-  const end = () => {
-    if (!ended) {
-      ended = true;
-      onEnd();
+/** The same iterator, calling `onDone` once when it finishes or is returned. */
+function countedUntilDone<T>(iterator: AsyncIterableIterator<T>, onDone: () => void): AsyncIterableIterator<T> {
+  let counted = true;
+  const done = () => {
+    if (counted) {
+      counted = false;
+      onDone();
     }
   };
-  const close = async (): Promise<IteratorResult<Awaited<R>>> => {
-    end();
-    await iterator.return?.();
-    return { value: undefined, done: true };
-  };
-  const mapped: AsyncIterableIterator<Awaited<R>> = {
+  const wrapped: AsyncIterableIterator<T> = {
     next: async () => {
       const result = await iterator.next();
-      if (result.done) {
-        end();
-        return { value: undefined, done: true };
-      }
-      try {
-        return { value: await fn(result.value), done: false };
-      } catch (error) {
-        await close();
-        throw error;
-      }
+      if (result.done) done();
+      return result;
     },
-    return: close,
+    return: async (value?: unknown) => {
+      done();
+      return (await iterator.return?.(value)) ?? { value: undefined, done: true };
+    },
     throw: async (error: unknown) => {
-      await close();
-      throw error;
+      done();
+      return (await iterator.throw?.(error)) ?? { value: undefined, done: true };
     },
-    [Symbol.asyncIterator]: () => mapped,
+    [Symbol.asyncIterator]: () => wrapped,
   };
-  return mapped;
+  return wrapped;
 }

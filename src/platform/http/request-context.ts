@@ -42,6 +42,8 @@ export function requestContext(logger: Logger, metrics?: Metrics) {
       const labels = { method: req.method, path: KNOWN_PATHS.has(path) ? path : 'other', status: String(res.statusCode) };
       metrics?.httpRequests.inc(labels);
       metrics?.httpDuration.observe(labels, durationMs / 1000);
+      // Below the configured level the line is never built.
+      if (!logger.isLevelEnabled('info')) return;
       logger.info(
         {
           requestId,

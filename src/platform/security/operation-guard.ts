@@ -101,7 +101,8 @@ export class OperationGuard {
   }
 }
 
-function assertVariablesCoerce(
+/** Throws InvalidVariablesError (BAD_USER_INPUT, each variable's path named) when the variables do not fit. */
+export function assertVariablesCoerce(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,

@@ -60,7 +60,11 @@ export class CatalogService {
     const normalized = { ...draft, sku: draft.sku.trim(), name: draft.name.trim(), currency: draft.currency.trim().toUpperCase() };
     const problems = validateDraft(normalized);
     if (problems.length > 0) throw new ValidationError(problems);
-    return this.products.create(normalized);
+    return this.unitOfWork.transaction(async () => {
+      const product = await this.products.create(normalized);
+      await this.events.publish('ProductCreated', { productId: product.id, at: new Date().toISOString() });
+      return product;
+    });
   }
 
   async updateProduct(viewer: Viewer, id: string, expectedVersion: number, changes: ProductChanges): Promise<Product> {
@@ -69,10 +73,14 @@ export class CatalogService {
     const problems = validateChanges(normalized);
     if (problems.length > 0) throw new ValidationError(problems);
     if (!isUuid(id)) throw new ProductNotFoundError(id);
-    const result = await this.products.updateIfVersion(id, expectedVersion, normalized);
-    if (result.outcome === 'missing') throw new ProductNotFoundError(id);
-    if (result.outcome === 'stale') throw new StaleProductVersionError(expectedVersion, result.currentVersion);
-    return result.product;
+    return this.unitOfWork.transaction(async () => {
+      const result = await this.products.updateIfVersion(id, expectedVersion, normalized);
+      if (result.outcome === 'missing') throw new ProductNotFoundError(id);
+      if (result.outcome === 'stale') throw new StaleProductVersionError(expectedVersion, result.currentVersion);
+      const { product } = result;
+      await this.events.publish('ProductUpdated', { productId: product.id, productVersion: product.version, at: new Date().toISOString() });
+      return product;
+    });
   }
 
   async restockProduct(viewer: Viewer, id: string, quantity: number): Promise<Product> {
@@ -120,7 +128,11 @@ export class CatalogService {
     const problems = validateReview(input.rating, input.body);
     if (problems.length > 0) throw new ValidationError(problems);
     if (!(await this.getProduct(input.productId))) throw new ProductNotFoundError(input.productId);
-    return this.reviews.create({ productId: input.productId, authorId: author.id, rating: input.rating, body: input.body.trim() });
+    return this.unitOfWork.transaction(async () => {
+      const review = await this.reviews.create({ productId: input.productId, authorId: author.id, rating: input.rating, body: input.body.trim() });
+      await this.events.publish('ReviewAdded', { reviewId: review.id, productId: review.productId, authorId: author.id, at: new Date().toISOString() });
+      return review;
+    });
   }
 
   /** Review pages for many products at once (the Product.reviews loader). */

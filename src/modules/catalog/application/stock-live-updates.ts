@@ -2,7 +2,7 @@ import { ValidationError } from '../../../platform/errors';
 import type { EventHandler } from '../../../platform/events';
 import { isUuid } from '../../../platform/ids';
 import type { LiveChannels } from '../../../platform/pubsub';
-import type { CatalogEvents } from '../domain/catalog.events';
+import type { StockChanged } from '../domain/catalog.events';
 import { MAX_WATCHED_PRODUCTS, type CatalogLiveTopics } from '../domain/catalog.live';
 
 type StockChange = CatalogLiveTopics['STOCK_CHANGED'];
@@ -29,14 +29,12 @@ export class StockLiveUpdates {
     );
   }
 
-  handler(): EventHandler<CatalogEvents, 'StockChanged'> {
+  /** Runs in the product's queue (the event table), so first attempts publish levels in order. */
+  handler(): EventHandler<StockChanged> {
     return {
       name: 'catalog.live-on-stock-changed',
-      event: 'StockChanged',
       transactional: false,
       maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
-      // One queue per product keeps its stock levels in order for subscribers.
-      queueName: (event) => `live-stock:${event.productId}`,
       // First attempts publish the event's level, in order. A retried job (e.g. after a Redis
       // outage) may run after newer changes, so it publishes the stock as it is now instead.
       handle: async (event, context) => {

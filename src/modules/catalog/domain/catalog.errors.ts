@@ -31,13 +31,14 @@ export class StockLimitError extends ConflictError {
   }
 }
 
+/** The catalog's own code; orders reports it to whoever placed the order as ORDER.INSUFFICIENT_STOCK. */
 export class InsufficientStockError extends ConflictError {
   constructor(
     readonly productId: string,
-    requested: number,
-    available: number,
+    readonly requested: number,
+    readonly available: number,
   ) {
-    super(`Not enough stock for product ${productId}: ${requested} requested, ${available} available`, 'ORDER.INSUFFICIENT_STOCK');
+    super(`Not enough stock for product ${productId}: ${requested} requested, ${available} available`, 'CATALOG.INSUFFICIENT_STOCK');
     Object.assign(this.extensions, { productId, requested, available });
   }
 }

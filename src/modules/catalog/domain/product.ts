@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../../../platform/errors';
-import { CURRENCY_CODE, type Money } from '../../../platform/money';
+import { CURRENCY_CODE, CURRENCY_CODE_RULE, type Money } from '../../../platform/money';
 
 export interface Product {
   id: string;
@@ -47,16 +47,18 @@ export const LIMITS = {
   maxRestock: 1_000_000,
 } as const;
 
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A SKU: 1 to LIMITS.skuLength characters, starting with a letter or digit. Inputs check the same pattern. */
+export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const SKU_RULE = "letters, digits, '.', '_' or '-'";
 
 export function validateDraft(draft: ProductDraft, prefix = 'input'): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const at = (field: string, message: string) => problems.push({ path: `${prefix}.${field}`, message });
-  if (draft.sku.length > LIMITS.skuLength || !SKU.test(draft.sku)) {
-    at('sku', `must be 1 to ${LIMITS.skuLength} letters, digits, '.', '_' or '-'`);
+  if (draft.sku.length > LIMITS.skuLength || !SKU_PATTERN.test(draft.sku)) {
+    at('sku', `must be 1 to ${LIMITS.skuLength} ${SKU_RULE}`);
   }
   problems.push(...validateChanges(draft, prefix));
-  if (!CURRENCY_CODE.test(draft.currency)) at('currency', 'must be an ISO 4217 code such as EUR');
+  if (!CURRENCY_CODE.test(draft.currency)) at('currency', CURRENCY_CODE_RULE);
   if (!Number.isInteger(draft.stock) || draft.stock < 0 || draft.stock > LIMITS.maxStock) {
     at('stock', `must be between 0 and ${LIMITS.maxStock}`);
   }

@@ -1,7 +1,8 @@
 import { IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ConnectionArgs } from '../../../platform/graphql/connection';
-import { LIMITS } from '../domain/product';
+import { CURRENCY_CODE, CURRENCY_CODE_RULE } from '../../../platform/money';
+import { LIMITS, SKU_PATTERN, SKU_RULE } from '../domain/product';
 import { REVIEW_BODY_MAX_LENGTH } from '../domain/review';
 
 @InputType('ProductFilter')
@@ -37,7 +38,7 @@ export class ProductsArgs extends ConnectionArgs {
 export class CreateProductInput {
   @Field()
   @Length(1, LIMITS.skuLength)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: "must be letters, digits, '.', '_' or '-'" })
+  @Matches(SKU_PATTERN, { message: `must be ${SKU_RULE}` })
   sku!: string;
 
   @Field()
@@ -55,7 +56,7 @@ export class CreateProductInput {
   priceAmount!: number;
 
   @Field()
-  @Matches(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as EUR' })
+  @Matches(CURRENCY_CODE, { message: CURRENCY_CODE_RULE })
   currency!: string;
 
   @Field(() => Int)

@@ -1,6 +1,5 @@
 import { Arg, Field, ID, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
-import type { GraphQLContext } from '../../../platform/graphql/context';
-import { StockLiveUpdates } from '../application/stock-live-updates';
+import type { StockLiveUpdates } from '../application/stock-live-updates';
 import type { CatalogLiveTopics } from '../domain/catalog.live';
 
 @ObjectType('StockChange')
@@ -15,19 +14,22 @@ export class StockChangeType {
   at!: Date;
 }
 
-@Resolver(() => StockChangeType)
-export class StockSubscriptionResolver {
-  @Subscription(() => StockChangeType, {
-    description: 'Stock level changes for the given products (1 to 100 ids); anonymous subscribers allowed.',
-    subscribe: ({ args, context }) =>
-      (context as GraphQLContext).loaders.get(StockLiveUpdates).subscribe((args as { productIds: string[] }).productIds),
-  })
-  stockChanged(
-    @Root() change: CatalogLiveTopics['STOCK_CHANGED'],
-    @Arg('productIds', () => [ID]) _productIds: string[],
-  ): StockChangeType {
-    return Object.assign(new StockChangeType(), change);
+/** The stockChanged subscription over its live-update source (injected by closure, see orderSubscriptionResolver). */
+export function stockSubscriptionResolver(live: StockLiveUpdates) {
+  @Resolver(() => StockChangeType)
+  class StockSubscriptionResolver {
+    @Subscription(() => StockChangeType, {
+      description: 'Stock level changes for the given products (1 to 100 ids); anonymous subscribers allowed.',
+      subscribe: ({ args }) => live.subscribe((args as { productIds: string[] }).productIds),
+    })
+    stockChanged(
+      @Root() change: CatalogLiveTopics['STOCK_CHANGED'],
+      @Arg('productIds', () => [ID]) _productIds: string[],
+    ): StockChangeType {
+      return Object.assign(new StockChangeType(), change);
+    }
   }
+  return StockSubscriptionResolver;
 }
 
 /** Its result depends on the event only, not on who listens: executed once per event for all. */

@@ -3,7 +3,7 @@ import type { EventHandler } from '../../../platform/events';
 import type { LiveChannels } from '../../../platform/pubsub';
 import type { Viewer } from '../../../platform/viewer';
 import type { Notification } from '../domain/notification';
-import type { NotificationEvents } from '../domain/notification.events';
+import type { NotificationCreated } from '../domain/notification.events';
 import type { NotificationLiveTopics } from '../domain/notification.live';
 import type { NotificationRepository } from './notification.repository';
 
@@ -19,10 +19,9 @@ export class NotificationLiveUpdates {
     return this.channels.subscribe('NOTIFICATION_ADDED', [`user:${user.id}`]);
   }
 
-  handler(): EventHandler<NotificationEvents, 'NotificationCreated'> {
+  handler(): EventHandler<NotificationCreated> {
     return {
       name: 'notifications.live-on-notification-created',
-      event: 'NotificationCreated',
       transactional: false,
       maxAttempts: 5,
       handle: async (event) => {

@@ -1,13 +1,12 @@
 import type { EventHandler } from '../../../platform/events';
 import type { JobHandler } from '../../../platform/jobs';
-import type { OrderEvents } from '../../orders';
+import type { OrderPlaced, OrderStatusChanged } from '../../orders';
 import { KIND_FOR_ORDER_STATUS } from '../domain/notification';
 import type { NotificationService, SendEmailJob } from './notification.service';
 
-export function notifyOnOrderPlaced(notifications: NotificationService): EventHandler<OrderEvents, 'OrderPlaced'> {
+export function notifyOnOrderPlaced(notifications: NotificationService): EventHandler<OrderPlaced> {
   return {
     name: 'notifications.on-order-placed',
-    event: 'OrderPlaced',
     handle: (event, context) =>
       notifications.notifyAboutOrder({
         eventId: context.eventId,
@@ -19,10 +18,9 @@ export function notifyOnOrderPlaced(notifications: NotificationService): EventHa
   };
 }
 
-export function notifyOnOrderStatusChanged(notifications: NotificationService): EventHandler<OrderEvents, 'OrderStatusChanged'> {
+export function notifyOnOrderStatusChanged(notifications: NotificationService): EventHandler<OrderStatusChanged> {
   return {
     name: 'notifications.on-order-status-changed',
-    event: 'OrderStatusChanged',
     handle: async (event, context) => {
       const kind = KIND_FOR_ORDER_STATUS[event.to];
       if (!kind) return;

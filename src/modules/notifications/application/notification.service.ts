@@ -6,11 +6,11 @@ import { isUuid } from '../../../platform/ids';
 import type { JobQueue } from '../../../platform/jobs';
 import { pageRequest, toPage, type Page } from '../../../platform/pagination';
 import type { Viewer } from '../../../platform/viewer';
-import type { UserService } from '../../users';
 import { describeOrderNotification, type Notification, type NotificationKind } from '../domain/notification';
 import type { NotificationEvents } from '../domain/notification.events';
 import type { EmailSender } from './email-sender';
 import type { NotificationRepository } from './notification.repository';
+import type { Recipients } from './recipients';
 
 export interface SendEmailJob {
   userId: string;
@@ -37,7 +37,7 @@ export interface OrderNotice {
 export class NotificationService {
   constructor(
     private readonly notifications: NotificationRepository,
-    private readonly users: UserService,
+    private readonly users: Recipients,
     private readonly email: EmailSender,
     private readonly jobs: JobQueue,
     private readonly unitOfWork: UnitOfWork,
@@ -93,12 +93,6 @@ export class NotificationService {
     const request = pageRequest(first, after);
     const rows = await this.notifications.list(user.id, unreadOnly, request);
     return { page: toPage(rows, request) as Page<Notification>, totalCount: () => this.notifications.count(user.id, unreadOnly) };
-  }
-
-  async findForViewer(viewer: Viewer, id: string): Promise<Notification | null> {
-    const user = requireViewer(viewer);
-    const notification = isUuid(id) ? await this.notifications.findById(id) : null;
-    return notification && notification.userId === user.id ? notification : null;
   }
 
   /** Own notifications only; anyone else's is NOT_FOUND, as if it did not exist. */

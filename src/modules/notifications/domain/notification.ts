@@ -1,12 +1,6 @@
-export const NOTIFICATION_KINDS = [
-  'ORDER_PLACED',
-  'ORDER_PAID',
-  'PAYMENT_FAILED',
-  'ORDER_CANCELLED',
-  'ORDER_REFUNDED',
-  'ORDER_FULFILLED',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+import { formatMoney } from '../../../platform/money';
+
+export type NotificationKind = 'ORDER_PLACED' | 'ORDER_PAID' | 'PAYMENT_FAILED' | 'ORDER_CANCELLED' | 'ORDER_REFUNDED' | 'ORDER_FULFILLED';
 
 export interface Notification {
   id: string;
@@ -26,8 +20,6 @@ export const KIND_FOR_ORDER_STATUS: Readonly<Record<string, NotificationKind | u
   REFUNDED: 'ORDER_REFUNDED',
   FULFILLED: 'ORDER_FULFILLED',
 };
-
-const formatMoney = (total: { amount: number; currency: string }): string => `${(total.amount / 100).toFixed(2)} ${total.currency}`;
 
 export function describeOrderNotification(kind: NotificationKind, orderId: string, total: { amount: number; currency: string }): string {
   const order = `Order ${orderId}`;

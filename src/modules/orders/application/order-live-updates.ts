@@ -3,7 +3,7 @@ import type { EventHandler, HandlerContext } from '../../../platform/events';
 import type { LiveChannels } from '../../../platform/pubsub';
 import { isAdmin, type Viewer } from '../../../platform/viewer';
 import type { Order } from '../domain/order';
-import type { OrderEvents } from '../domain/order.events';
+import type { OrderPlaced, OrderStatusChanged } from '../domain/order.events';
 import type { OrderStatus } from '../domain/order-status';
 import { orderChannels, type OrderLiveTopics } from '../domain/order.live';
 import type { OrderService } from './order.service';
@@ -42,31 +42,28 @@ export class OrderLiveUpdates {
     if (order) await this.channels.publish('ORDER_UPDATED', orderChannels(order), order);
   }
 
-  handlers(): [EventHandler<OrderEvents, 'OrderPlaced'>, EventHandler<OrderEvents, 'OrderStatusChanged'>] {
-    return [
-      {
+  /** Both run in the order's queue (the event table), so first attempts publish in order. */
+  handlers(): { liveOnOrderPlaced: EventHandler<OrderPlaced>; liveOnStatusChanged: EventHandler<OrderStatusChanged> } {
+    return {
+      liveOnOrderPlaced: {
         name: 'orders.live-on-order-placed',
-        event: 'OrderPlaced',
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
-        queueName: (event) => `live-order:${event.orderId}`,
         handle: (event, context) => this.publish(snapshot(event, 'PENDING', event.placedAt), context),
       },
-      {
+      liveOnStatusChanged: {
         name: 'orders.live-on-status-changed',
-        event: 'OrderStatusChanged',
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
-        queueName: (event) => `live-order:${event.orderId}`,
         handle: (event, context) => this.publish(snapshot(event, event.to, event.at), context),
       },
-    ];
+    };
   }
 }
 
 /** The order as an event describes it, at the moment of that event. */
 function snapshot(
-  event: Pick<OrderEvents['OrderPlaced'], 'orderId' | 'customerId' | 'total' | 'placedAt'>,
+  event: Pick<OrderPlaced, 'orderId' | 'customerId' | 'total' | 'placedAt'>,
   status: OrderStatus,
   at: string,
 ): Order {

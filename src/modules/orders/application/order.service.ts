@@ -5,8 +5,9 @@ import type { EventPublisher } from '../../../platform/events';
 import { isUuid } from '../../../platform/ids';
 import { pageRequest, toPage, type Page } from '../../../platform/pagination';
 import { isAdmin, type Viewer } from '../../../platform/viewer';
-import { ProductNotFoundError } from '../../catalog';
+import { InsufficientStockError, ProductNotFoundError } from '../../catalog';
 import {
+  changeStatus,
   orderTotal,
   requestFingerprint,
   validateOrderRequest,
@@ -14,9 +15,9 @@ import {
   type OrderItem,
   type OrderLine,
 } from '../domain/order';
-import { MixedCurrencyError, OrderIdempotencyKeyReusedError, OrderNotFoundError } from '../domain/order.errors';
+import { MixedCurrencyError, OrderIdempotencyKeyReusedError, OrderInsufficientStockError, OrderNotFoundError } from '../domain/order.errors';
 import type { OrderEvents } from '../domain/order.events';
-import { assertTransition, canTransition, type OrderStatus } from '../domain/order-status';
+import type { OrderStatus } from '../domain/order-status';
 import type { OrderFilter, OrderRepository, StockReservations } from './order.repository';
 
 export interface PlaceOrderCommand {
@@ -28,9 +29,6 @@ export interface OrderPage {
   page: Page<Order>;
   totalCount: () => Promise<number>;
 }
-
-/** What a payment outcome did to the order, so payments can react (e.g. refund a late capture). */
-export type PaymentOutcome = { applied: true; order: Order } | { applied: false; order: Order | null };
 
 export class OrderService {
   constructor(
@@ -129,25 +127,24 @@ export class OrderService {
   }
 
   /** The payment was captured. Not applied when the order moved on meanwhile (e.g. was cancelled). */
-  markPaid(orderId: string): Promise<PaymentOutcome> {
+  markPaid(orderId: string): Promise<void> {
     return this.applyPaymentOutcome(orderId, 'PENDING', 'PAID');
   }
 
   /** The provider declined or kept failing: the order fails and its stock is released. */
-  markPaymentFailed(orderId: string, reason: string): Promise<PaymentOutcome> {
+  markPaymentFailed(orderId: string, reason: string): Promise<void> {
     return this.applyPaymentOutcome(orderId, 'PENDING', 'PAYMENT_FAILED', reason);
   }
 
   /** The refund of a cancelled, paid order went through. */
-  markRefunded(orderId: string): Promise<PaymentOutcome> {
+  markRefunded(orderId: string): Promise<void> {
     return this.applyPaymentOutcome(orderId, 'CANCELLED', 'REFUNDED');
   }
 
-  private async applyPaymentOutcome(orderId: string, from: OrderStatus, to: OrderStatus, reason?: string): Promise<PaymentOutcome> {
-    return this.unitOfWork.transaction(async () => {
+  private async applyPaymentOutcome(orderId: string, from: OrderStatus, to: OrderStatus, reason?: string): Promise<void> {
+    await this.unitOfWork.transaction(async () => {
       const order = await this.orders.findForUpdate(orderId);
-      if (!order || order.status !== from) return { applied: false, order };
-      return { applied: true, order: await this.move(order, to, reason) };
+      if (order?.status === from) await this.move(order, to, reason);
     });
   }
 
@@ -160,29 +157,19 @@ export class OrderService {
     return this.unitOfWork.transaction(async () => {
       const order = await this.orders.findForUpdate(id);
       if (!order || (options.authorize && !options.authorize(order))) throw new OrderNotFoundError(id);
-      assertTransition(order.id, order.status, to);
       return this.move(order, to, options.reason);
     });
   }
 
-  /** Changes the status (already checked and locked), releases stock when it leaves the order, emits the event. */
+  /** The domain decides the change of a locked order; this stores it, returns the stock it frees and publishes its event. */
   private async move(order: Order, to: OrderStatus, reason?: string): Promise<Order> {
-    if (!canTransition(order.status, to)) throw new Error(`unchecked transition ${order.status} -> ${to}`);
-    const updated = await this.orders.setStatus(order.id, to);
-    if (to === 'CANCELLED' || to === 'PAYMENT_FAILED') {
+    const change = changeStatus(order, to, reason);
+    const updated = await this.orders.setStatus(order.id, change.to);
+    if (change.releasesStock) {
       const items = (await this.orders.itemsOf([order.id])).get(order.id) ?? [];
       await this.stock.releaseStock(items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
     }
-    await this.events.publish('OrderStatusChanged', {
-      orderId: order.id,
-      customerId: order.customerId,
-      from: order.status,
-      to,
-      total: order.total,
-      ...(reason ? { reason } : {}),
-      placedAt: order.createdAt.toISOString(),
-      at: updated.updatedAt.toISOString(),
-    });
+    await this.events.publish('OrderStatusChanged', { ...change.event, at: updated.updatedAt.toISOString() });
     return updated;
   }
 
@@ -195,6 +182,7 @@ export class OrderService {
         const index = lines.findIndex((l) => l.productId === error.productId);
         throw ValidationError.field(`input.items.${index}.productId`, 'no such product');
       }
+      if (error instanceof InsufficientStockError) throw new OrderInsufficientStockError(error.productId, error.requested, error.available);
       throw error;
     }
     if (new Set(reserved.map((r) => r.unitPrice.currency)).size > 1) throw new MixedCurrencyError();

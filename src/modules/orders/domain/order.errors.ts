@@ -1,4 +1,4 @@
-import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../platform/errors';
+import { ConflictError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../platform/errors';
 
 /** Also what a customer gets for someone else's order: existence is not revealed. */
 export class OrderNotFoundError extends NotFoundError {
@@ -10,6 +10,14 @@ export class OrderNotFoundError extends NotFoundError {
 export class OrderIdempotencyKeyReusedError extends IdempotencyKeyReusedError {
   constructor() {
     super('This idempotency key was already used for an order with other items', 'ORDER.IDEMPOTENCY_KEY_REUSED');
+  }
+}
+
+/** Placing the order needs more units than the catalog has; nothing was written. */
+export class OrderInsufficientStockError extends ConflictError {
+  constructor(productId: string, requested: number, available: number) {
+    super(`Not enough stock for product ${productId}: ${requested} requested, ${available} available`, 'ORDER.INSUFFICIENT_STOCK');
+    Object.assign(this.extensions, { productId, requested, available });
   }
 }
 

@@ -1,4 +1,4 @@
-import { requestFingerprint, validateOrderRequest, orderTotal } from './order';
+import { changeStatus, requestFingerprint, validateOrderRequest, orderTotal, type Order } from './order';
 import { canTransition, ORDER_STATUSES, ORDER_TRANSITIONS, assertTransition, IllegalOrderTransitionError } from './order-status';
 
 describe('order status transitions', () => {
@@ -21,6 +21,42 @@ describe('order status transitions', () => {
       expect((error as IllegalOrderTransitionError).code).toBe('CONFLICT');
       expect((error as IllegalOrderTransitionError).extensions.status).toBe('FULFILLED');
     }
+  });
+});
+
+describe('changing an order status', () => {
+  const order = (status: Order['status']): Order => ({
+    id: 'o1',
+    customerId: 'c1',
+    status,
+    total: { amount: 500, currency: 'EUR' },
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    updatedAt: new Date('2026-01-01T00:00:00Z'),
+  });
+
+  it('when a move is in the table, then it returns the event it causes', () => {
+    expect(changeStatus(order('PENDING'), 'CANCELLED', 'cancelled by the customer').event).toEqual({
+      orderId: 'o1',
+      customerId: 'c1',
+      from: 'PENDING',
+      to: 'CANCELLED',
+      total: { amount: 500, currency: 'EUR' },
+      reason: 'cancelled by the customer',
+      placedAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('when an order is cancelled or its payment fails, then its stock returns; otherwise it stays sold', () => {
+    expect(changeStatus(order('PENDING'), 'CANCELLED').releasesStock).toBe(true);
+    expect(changeStatus(order('PAID'), 'CANCELLED').releasesStock).toBe(true);
+    expect(changeStatus(order('PENDING'), 'PAYMENT_FAILED').releasesStock).toBe(true);
+    expect(changeStatus(order('PENDING'), 'PAID').releasesStock).toBe(false);
+    expect(changeStatus(order('PAID'), 'FULFILLED').releasesStock).toBe(false);
+    expect(changeStatus(order('CANCELLED'), 'REFUNDED').releasesStock).toBe(false);
+  });
+
+  it('when a move is not in the table, then it is a CONFLICT and decides nothing', () => {
+    expect(() => changeStatus(order('REFUNDED'), 'CANCELLED')).toThrow(IllegalOrderTransitionError);
   });
 });
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FieldProblem } from '../../../platform/errors';
 import type { Money } from '../../../platform/money';
-import type { OrderStatus } from './order-status';
+import type { OrderStatusChanged } from './order.events';
+import { assertTransition, type OrderStatus } from './order-status';
 
 export interface OrderItem {
   productId: string;
@@ -64,4 +65,33 @@ export function requestFingerprint(lines: readonly OrderLine[]): string {
 export function orderTotal(items: readonly OrderItem[]): Money {
   const currency = items[0]!.unitPrice.currency;
   return { amount: items.reduce((sum, item) => sum + item.unitPrice.amount * item.quantity, 0), currency };
+}
+
+/** What a status change decides: the new status, whether the order's stock returns, and the event it causes. */
+export interface StatusChange {
+  to: OrderStatus;
+  releasesStock: boolean;
+  /** Without `at`: the event carries the time the change was stored, which only the store knows. */
+  event: Omit<OrderStatusChanged, 'at'>;
+}
+
+/**
+ * Moves an order along its transition table (an illegal move is a CONFLICT). A cancelled or
+ * failed order gives its stock back, exactly once, because those states are left only for REFUNDED.
+ */
+export function changeStatus(order: Order, to: OrderStatus, reason?: string): StatusChange {
+  assertTransition(order.id, order.status, to);
+  return {
+    to,
+    releasesStock: to === 'CANCELLED' || to === 'PAYMENT_FAILED',
+    event: {
+      orderId: order.id,
+      customerId: order.customerId,
+      from: order.status,
+      to,
+      total: order.total,
+      ...(reason ? { reason } : {}),
+      placedAt: order.createdAt.toISOString(),
+    },
+  };
 }

@@ -8,7 +8,7 @@ export interface PaymentRepository {
   /** Committed on its own, before the call: a crash mid-call still counts the attempt. */
   countAttempt(paymentId: string): Promise<void>;
   recordError(paymentId: string, error: string): Promise<void>;
-  /** Moves only from `from`; null when the payment was elsewhere (another run got there first). */
+  /** Stores a move the domain decided (decidePaymentTransition), only from `from`; null when the payment was elsewhere (another run got there first). */
   transition(
     paymentId: string,
     from: PaymentStatus,

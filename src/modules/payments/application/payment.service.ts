@@ -1,11 +1,13 @@
 import type { UnitOfWork } from '../../../platform/database/unit-of-work';
 import { RetryLaterError } from '../../../platform/jobs/retry-later';
-import type { EventPublisher, HandlerContext } from '../../../platform/events';
-import type { OrderEvents, OrderService } from '../../orders';
-import { captureKey, refundKey, type Payment } from '../domain/payment';
-import type { PaymentEvents } from '../domain/payment.events';
+import type { HandlerContext } from '../../../platform/events';
+import type { OrderPlaced, OrderStatusChanged } from '../../orders';
+import { captureKey, decidePaymentTransition, refundKey, type Payment, type PaymentStatus } from '../domain/payment';
 import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway';
+import type { OrderPayments } from './order-payments';
 import type { PaymentRepository } from './payment.repository';
+
+type PaymentChanges = Parameters<PaymentRepository['transition']>[3] & {};
 
 /** Thrown to retry a refund while the order's capture is still being settled. */
 export class CaptureStillPendingError extends Error {
@@ -23,9 +25,8 @@ export class PaymentService {
   constructor(
     private readonly payments: PaymentRepository,
     private readonly gateway: PaymentGateway,
-    private readonly orders: OrderService,
+    private readonly orders: OrderPayments,
     private readonly unitOfWork: UnitOfWork,
-    private readonly events: EventPublisher<PaymentEvents>,
   ) {}
 
   findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
@@ -33,23 +34,23 @@ export class PaymentService {
   }
 
   /** OrderPlaced → capture → the order is PAID, or PAYMENT_FAILED on a decline or when retries run out. */
-  async captureForOrder(event: OrderEvents['OrderPlaced'], context: HandlerContext): Promise<void> {
+  async captureForOrder(event: OrderPlaced, context: HandlerContext): Promise<void> {
     const payment = await this.payments.ensureForOrder(event.orderId, event.total);
     if (payment.status === 'FAILED') {
       await this.refundCaptureFoundAfterGivingUp(payment);
       return;
     }
     if (payment.status !== 'PENDING') return;
-    const [order] = await this.orders.findByIds([event.orderId]);
-    if (order?.status !== 'PENDING') {
+    const orderStatus = await this.orders.statusOf(event.orderId);
+    if (orderStatus !== 'PENDING') {
       // The order was cancelled first. If an earlier attempt reached the provider it may have
       // charged: ask before concluding it did not (a capture found is refunded by the refund job).
       const found = payment.attempts > 0 ? await this.gateway.findCapture(event.orderId) : null;
       if (found) {
-        await this.settleCaptured(payment, event, found.captureId);
+        await this.settleCaptured(payment, found.captureId);
         return;
       }
-      await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: `order was ${order?.status ?? 'missing'} before capture` });
+      await this.move(payment, 'PENDING', 'FAILED', { lastError: `order was ${orderStatus ?? 'missing'} before capture` });
       return;
     }
 
@@ -74,23 +75,13 @@ export class PaymentService {
       throw error;
     }
 
-    await this.settleCaptured(payment, event, captureId);
+    await this.settleCaptured(payment, captureId);
   }
 
-  private async settleCaptured(payment: Payment, event: OrderEvents['OrderPlaced'], captureId: string): Promise<void> {
-    await this.unitOfWork.transaction(async () => {
-      const captured = await this.payments.transition(payment.id, 'PENDING', 'CAPTURED', { providerCaptureId: captureId, lastError: null });
-      if (!captured) return;
-      // If the order was cancelled meanwhile, it stays cancelled and the refund handler
-      // (waiting for this capture) returns the money.
-      await this.orders.markPaid(event.orderId);
-      await this.events.publish('PaymentCaptured', {
-        paymentId: payment.id,
-        orderId: event.orderId,
-        amount: event.total,
-        at: new Date().toISOString(),
-      });
-    });
+  private async settleCaptured(payment: Payment, captureId: string): Promise<void> {
+    // If the order was cancelled meanwhile, it stays cancelled and the refund handler
+    // (waiting for this capture) returns the money.
+    await this.move(payment, 'PENDING', 'CAPTURED', { providerCaptureId: captureId, lastError: null });
   }
 
   /**
@@ -110,24 +101,15 @@ export class PaymentService {
       refundKey(payment.orderId),
       { onAttempt: () => this.payments.countAttempt(payment.id) },
     );
-    await this.unitOfWork.transaction(async () => {
-      const refunded = await this.payments.transition(payment.id, 'FAILED', 'REFUNDED', {
-        providerCaptureId: found.captureId,
-        providerRefundId: refundId,
-        lastError: 'captured by the provider after the payment was given up; refunded',
-      });
-      if (!refunded) return;
-      await this.events.publish('PaymentRefunded', {
-        paymentId: payment.id,
-        orderId: payment.orderId,
-        amount: payment.amount,
-        at: new Date().toISOString(),
-      });
+    await this.move(payment, 'FAILED', 'REFUNDED', {
+      providerCaptureId: found.captureId,
+      providerRefundId: refundId,
+      lastError: 'captured by the provider after the payment was given up; refunded',
     });
   }
 
   /** A cancelled order's captured payment is refunded; then the order is REFUNDED. */
-  async refundCancelledOrder(event: OrderEvents['OrderStatusChanged']): Promise<void> {
+  async refundCancelledOrder(event: OrderStatusChanged): Promise<void> {
     if (event.to !== 'CANCELLED') return;
     const [payment] = await this.payments.findByOrderIds([event.orderId]);
     if (!payment || payment.status === 'FAILED' || payment.status === 'REFUNDED') return;
@@ -141,25 +123,25 @@ export class PaymentService {
       refundKey(event.orderId),
       { onAttempt: () => this.payments.countAttempt(payment.id) },
     );
-    await this.unitOfWork.transaction(async () => {
-      const refunded = await this.payments.transition(payment.id, 'CAPTURED', 'REFUNDED', { providerRefundId: refundId });
-      if (!refunded) return;
-      await this.orders.markRefunded(event.orderId);
-      await this.events.publish('PaymentRefunded', {
-        paymentId: payment.id,
-        orderId: event.orderId,
-        amount: payment.amount,
-        at: new Date().toISOString(),
-      });
-    });
+    await this.move(payment, 'CAPTURED', 'REFUNDED', { providerRefundId: refundId });
   }
 
   private async fail(payment: Payment, reason: string): Promise<void> {
+    await this.move(payment, 'PENDING', 'FAILED', { lastError: reason });
+  }
+
+  /**
+   * Stores the move the domain decides and gives the order the outcome it causes, in one
+   * transaction. Nothing happens when another run moved the payment first.
+   */
+  private async move(payment: Payment, from: PaymentStatus, to: PaymentStatus, changes: PaymentChanges): Promise<void> {
+    const decision = decidePaymentTransition(from, to);
     await this.unitOfWork.transaction(async () => {
-      const failed = await this.payments.transition(payment.id, 'PENDING', 'FAILED', { lastError: reason });
-      if (!failed) return;
-      await this.orders.markPaymentFailed(payment.orderId, reason);
-      await this.events.publish('PaymentFailed', { paymentId: payment.id, orderId: payment.orderId, reason, at: new Date().toISOString() });
+      const moved = await this.payments.transition(payment.id, decision.from, decision.to, changes);
+      if (!moved) return;
+      if (decision.order === 'PAID') await this.orders.markPaid(payment.orderId);
+      if (decision.order === 'PAYMENT_FAILED') await this.orders.markPaymentFailed(payment.orderId, changes.lastError ?? 'payment failed');
+      if (decision.order === 'REFUNDED') await this.orders.markRefunded(payment.orderId);
     });
   }
 }

@@ -1,3 +1,4 @@
+import { ConflictError } from '../../../platform/errors';
 import type { Money } from '../../../platform/money';
 
 export const PAYMENT_STATUSES = ['PENDING', 'CAPTURED', 'FAILED', 'REFUNDED'] as const;
@@ -11,9 +12,25 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   REFUNDED: [],
 };
 
-/** A payment moves only along PAYMENT_TRANSITIONS; anything else is a bug, not a business outcome. */
-export function assertPaymentTransition(from: PaymentStatus, to: PaymentStatus): void {
-  if (!PAYMENT_TRANSITIONS[from].includes(to)) throw new Error(`illegal payment transition ${from} -> ${to}`);
+export class IllegalPaymentTransitionError extends ConflictError {
+  constructor(from: PaymentStatus, to: PaymentStatus) {
+    super(`A ${from} payment cannot become ${to}`, 'PAYMENT.ILLEGAL_TRANSITION');
+    Object.assign(this.extensions, { status: from });
+  }
+}
+
+/** What moving a payment causes for its order: the command payments gives orders in the same transaction. */
+export type OrderOutcome = 'PAID' | 'PAYMENT_FAILED' | 'REFUNDED' | null;
+
+/**
+ * A payment moves only along PAYMENT_TRANSITIONS (anything else is a CONFLICT) and decides what
+ * the move means for its order. A given-up payment refunded later changes nothing for the order:
+ * it already failed.
+ */
+export function decidePaymentTransition(from: PaymentStatus, to: PaymentStatus): { from: PaymentStatus; to: PaymentStatus; order: OrderOutcome } {
+  if (!PAYMENT_TRANSITIONS[from].includes(to)) throw new IllegalPaymentTransitionError(from, to);
+  const order: OrderOutcome = to === 'CAPTURED' ? 'PAID' : to === 'FAILED' ? 'PAYMENT_FAILED' : from === 'CAPTURED' ? 'REFUNDED' : null;
+  return { from, to, order };
 }
 
 export interface Payment {

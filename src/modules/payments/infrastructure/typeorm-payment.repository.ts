@@ -1,7 +1,7 @@
 import type { Database } from '../../../platform/database';
 import type { Money } from '../../../platform/money';
 import type { PaymentRepository } from '../application/payment.repository';
-import { assertPaymentTransition, type Payment, type PaymentStatus } from '../domain/payment';
+import type { Payment, PaymentStatus } from '../domain/payment';
 
 interface PaymentRow {
   id: string;
@@ -53,7 +53,6 @@ export class TypeOrmPaymentRepository implements PaymentRepository {
     to: PaymentStatus,
     changes: { providerCaptureId?: string; providerRefundId?: string; lastError?: string | null } = {},
   ): Promise<Payment | null> {
-    assertPaymentTransition(from, to);
     const rows = await this.db.sql<PaymentRow>(
       `UPDATE payments
           SET status = $3,

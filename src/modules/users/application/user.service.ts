@@ -3,6 +3,8 @@ import { ValidationError } from '../../../platform/errors';
 import { isUuid } from '../../../platform/ids';
 import { isAdmin, type AuthenticatedViewer, type Viewer } from '../../../platform/viewer';
 import {
+  EMAIL_RULE,
+  isValidEmail,
   NAME_MAX_LENGTH,
   normalizeEmail,
   PASSWORD_MAX_LENGTH,
@@ -40,8 +42,6 @@ export interface ChangePasswordCommand {
   currentPassword: string;
   newPassword: string;
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class UserService {
   /** Verified against when the email is unknown, so both failures cost one hash verification. */
@@ -200,7 +200,7 @@ export class UserService {
 
 function assertValidAccount(email: string, name: string, password: string): void {
   const problems = [];
-  if (!EMAIL.test(email) || email.length > 254) problems.push({ path: 'input.email', message: 'must be a valid email address' });
+  if (!isValidEmail(email)) problems.push({ path: 'input.email', message: EMAIL_RULE });
   if (name.length < 1 || name.length > NAME_MAX_LENGTH) {
     problems.push({ path: 'input.name', message: `must be 1 to ${NAME_MAX_LENGTH} characters` });
   }

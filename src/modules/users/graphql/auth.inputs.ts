@@ -1,12 +1,12 @@
-import { IsEmail, Length, MaxLength } from 'class-validator';
+import { Length, Matches, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/user';
+import { EMAIL_MAX_LENGTH, EMAIL_PATTERN, EMAIL_RULE, NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/user';
 
 @InputType('SignUpInput')
 export class SignUpInput {
   @Field()
-  @IsEmail({}, { message: 'must be a valid email address' })
-  @MaxLength(254)
+  @Matches(EMAIL_PATTERN, { message: EMAIL_RULE })
+  @MaxLength(EMAIL_MAX_LENGTH)
   email!: string;
 
   @Field()

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { SignInDocument } from '../generated/graphql';
+import { createAdmin, createProduct, productInput, PASSWORD, signUpCustomer } from '../factories';
+import { SandboxPaymentProvider } from '../../src/integration/payment-gateway/sandbox-provider';
+import { dataOf, GraphQLTestClient, type GraphQLResponse } from '../support/graphql-client';
+import { startService, type ServiceProcess } from '../support/processes';
+import { scrape, total } from '../support/prometheus';
+import { describeWithRedis, uniquePrefix } from '../support/redis';
+import { TcpProxy } from '../support/tcp-proxy';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { eventually } from '../support/wait';
+
+const PRODUCT_PAGE = 'query Page($id: ID!) { product(id: $id) { name stock price { amount } reviews(first: 5) { totalCount } } }';
+const PRODUCT_LIST = 'query List { products(first: 100) { totalCount edges { node { id } } } }';
+const ORDER = 'query Order($id: ID!) { order(id: $id) { status } }';
+const PLACE_ORDER = 'mutation Place($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }';
+
+type Page = { product: { stock: number; price: { amount: number }; reviews: { totalCount: number } } };
+const cacheOf = (response: GraphQLResponse<unknown>) => response.extensions?.cache;
+
+describeWithRedis('response cache shared by two API instances and a worker through Redis', (redisUrl) => {
+  const prefix = uniquePrefix();
+  const processes: ServiceProcess[] = [];
+  let database: TestDatabase;
+  let provider: SandboxPaymentProvider;
+  let a: GraphQLTestClient;
+  let b: GraphQLTestClient;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    provider = await SandboxPaymentProvider.start();
+    const common = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl(),
+      REDIS_PREFIX: prefix,
+      PAYMENT_PROVIDER_URL: provider.url,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ADMIN_EMAIL: 'admin@cache.example.com',
+      ADMIN_PASSWORD: PASSWORD,
+      RESPONSE_CACHE: 'on',
+    };
+    const apiA = startService('api', common, ['--no-worker']);
+    const apiB = startService('api', common, ['--no-worker']);
+    const worker = startService('worker', { ...common, WORKER_POLL_INTERVAL_MS: '200' });
+    processes.push(apiA, apiB, worker);
+    // Three processes starting at once on a busy 2-core machine: allow them time.
+    const [readyA, readyB] = await Promise.all([
+      apiA.waitForLog(/is ready/, 90_000),
+      apiB.waitForLog(/is ready/, 90_000),
+      worker.waitForLog(/worker is ready/, 90_000),
+    ]);
+    a = new GraphQLTestClient(String(readyA.url));
+    b = new GraphQLTestClient(String(readyB.url));
+    adminToken = dataOf(await a.request(SignInDocument, { input: { email: 'admin@cache.example.com', password: PASSWORD } })).signIn.token;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of processes) child.kill('SIGTERM');
+    await Promise.all(processes.map((p) => p.exited));
+    await provider.stop();
+    await database.drop();
+  });
+
+  const newProduct = async (stock = 10) =>
+    dataOf(
+      await a.post<{ createProduct: { id: string } }>(
+        { query: 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', variables: { input: productInput({ stock }) } },
+        { token: adminToken },
+      ),
+    ).createProduct.id;
+  const customer = async () =>
+    dataOf(
+      await a.post<{ signUp: { token: string } }>({
+        query: 'mutation ($i: SignUpInput!) { signUp(input: $i) { token } }',
+        variables: { i: { email: `cache-${randomUUID()}@example.com`, name: 'Cache', password: PASSWORD } },
+      }),
+    ).signUp.token;
+  /** Reads on B until the answer comes from B's cache, so the next read after a change is a real test. */
+  const cachedOnB = async <T>(body: object, token?: string): Promise<GraphQLResponse<T>> =>
+    eventually(() => b.post<T>(body, { token }), (r) => cacheOf(r) === 'hit', { what: 'a cache hit on B' });
+
+  it('when an order through A takes stock, then the next product page read on B shows the new stock', async () => {
+    const productId = await newProduct(10);
+    expect(dataOf(await cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.stock).toBe(10);
+
+    dataOf(await a.post({ query: PLACE_ORDER, variables: { i: { items: [{ productId, quantity: 3 }], idempotencyKey: randomUUID() } } }, { token: await customer() }));
+
+    expect(dataOf(await b.post<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.stock).toBe(7);
+  });
+
+  it('when the price changes or a review is added through A, then B shows them on its next read', async () => {
+    const productId = await newProduct();
+    await cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } });
+    dataOf(
+      await a.post(
+        { query: 'mutation($id: ID!, $i: UpdateProductInput!) { updateProduct(id: $id, input: $i) { id } }', variables: { id: productId, i: { expectedVersion: 1, priceAmount: 4321 } } },
+        { token: adminToken },
+      ),
+    );
+    expect(dataOf(await b.post<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.price.amount).toBe(4321);
+
+    await cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } });
+    dataOf(
+      await a.post({ query: 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', variables: { i: { productId, rating: 5, body: 'Fresh' } } }, { token: await customer() }),
+    );
+    expect(dataOf(await b.post<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.reviews.totalCount).toBe(1);
+  });
+
+  it('when a product is created through A, then the list read on B contains it', async () => {
+    await cachedOnB({ query: PRODUCT_LIST });
+    const productId = await newProduct();
+    const list = dataOf(await b.post<{ products: { edges: { node: { id: string } }[] } }>({ query: PRODUCT_LIST }));
+    expect(list.products.edges.map((e) => e.node.id)).toContain(productId);
+  });
+
+  it('when the worker marks an order PAID, then its customer reads PAID on B, never a cached PENDING for ever', async () => {
+    const productId = await newProduct();
+    const token = await customer();
+    const orderId = dataOf(
+      await a.post<{ placeOrder: { id: string } }>({ query: PLACE_ORDER, variables: { i: { items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() } } }, { token }),
+    ).placeOrder.id;
+    await eventually(
+      async () => dataOf(await b.post<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, { token })).order.status,
+      (status) => status === 'PAID',
+      { timeoutMs: 20_000, what: 'the order read as PAID on B' },
+    );
+    // And it stays PAID from the cache from now on.
+    const cached = await cachedOnB<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, token);
+    expect(dataOf(cached).order.status).toBe('PAID');
+  });
+});
+
+describeWithRedis('response cache while Redis is unreachable', (redisUrl) => {
+  let proxy: TcpProxy;
+  let test: TestApp;
+  let probe: Redis;
+
+  beforeAll(async () => {
+    const target = new URL(redisUrl());
+    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 6379) });
+    // No worker: after the outage only the new generation can keep a stale entry from being served.
+    test = await startTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: uniquePrefix(), RESPONSE_CACHE: 'on' } });
+    probe = new Redis(redisUrl());
+  });
+  afterAll(async () => {
+    probe.disconnect();
+    await test.stop();
+    await proxy.cut();
+  });
+
+  it('when Redis goes away, then reads bypass the cache and answer; when it returns, nothing cached before is served', async () => {
+    const admin = await createAdmin(test);
+    const product = await createProduct(test, admin, { stock: 10 });
+    const read = () => test.client.post<Page>({ query: PRODUCT_PAGE, variables: { id: product.id } });
+    await read();
+    expect(cacheOf(await read())).toBe('hit');
+
+    await proxy.cut();
+    const during = await eventually(read, (r) => cacheOf(r) === undefined, { what: 'a read that bypasses the cache' });
+    expect(dataOf(during).product.stock).toBe(10);
+    // A change while Redis is away: its invalidation cannot reach the entry still stored there.
+    const buyer = await signUpCustomer(test);
+    dataOf(await test.client.post({ query: PLACE_ORDER, variables: { i: { items: [{ productId: product.id, quantity: 4 }], idempotencyKey: randomUUID() } } }, { token: buyer.token }));
+    expect(dataOf(await read()).product.stock).toBe(6);
+    const metrics = await scrape(test.url.replace('/graphql', '/metrics'));
+    expect(total(metrics, 'response_cache_requests_total', { result: 'bypass' })).toBeGreaterThan(0);
+
+    await proxy.open();
+    const back = await eventually(read, (r) => cacheOf(r) !== undefined, { timeoutMs: 30_000, what: 'the cache in use again' });
+    expect(dataOf(back).product.stock).toBe(6);
+    expect(dataOf(await read()).product.stock).toBe(6);
+  }, 60_000);
+});
