@@ -75,7 +75,12 @@ export class JobWorker {
   ) {
     this.log = options.logger.child({ component: 'jobs' });
     this.events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
-    this.events.on('pool:create', ({ workerPool }) => (this.poolId = workerPool.id));
+    this.events.on('pool:create', ({ workerPool }) => {
+      this.poolId = workerPool.id;
+      // graphile-worker 0.17 locks jobs with the pool's id, not a worker's: heartbeat it too, or a
+      // live worker's job running longer than deadAfterMs would be released and run twice.
+      this.workerIds.add(workerPool.id);
+    });
     this.events.on('pool:fatalError', ({ workerPool, error }) => {
       if (workerPool.id === this.poolId) this.abandonRunner(error);
     });
