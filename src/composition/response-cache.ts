@@ -29,7 +29,8 @@ export const RESPONSE_CACHE_POLICY: CachePolicyTable = {
     User: { scope: 'PUBLIC', entity: true },
     Order: { scope: 'PRIVATE', entity: true, maxAgeSeconds: 120 },
     OrderItem: { scope: 'PRIVATE' },
-    Payment: { scope: 'PRIVATE', entity: true, maxAgeSeconds: 120 },
+    // Attempts and refunds change a payment without an event of its own: never cached.
+    Payment: { scope: 'NONE' },
     Notification: { scope: 'PRIVATE', entity: true, maxAgeSeconds: 120 },
     Money: { inherit: true },
     PageInfo: { inherit: true },
@@ -103,8 +104,19 @@ export function invalidateAfterCommit(events: EventBus<AppEvents>, invalidator: 
 }
 
 /** Redis when configured (shared by every instance), else the process's own bounded memory. */
-export function createResponseCacheInvalidator(config: Config, redis: Redis | null, logger: Logger, metrics?: Metrics): ResponseCacheInvalidator | undefined {
+export function createResponseCacheInvalidator(
+  config: Config,
+  redis: Redis | null,
+  inProcessWorker: boolean,
+  logger: Logger,
+  metrics?: Metrics,
+): ResponseCacheInvalidator | undefined {
   if (!config.responseCache.enabled) return undefined;
+  if (!redis && !inProcessWorker) {
+    // The events are handled by another process, which cannot reach this one's memory.
+    logger.warn('response cache off: an API process without REDIS_URL and without its own worker would not see invalidations');
+    return undefined;
+  }
   const store = redis
     ? new RedisResponseStore(redis, config.redis.prefix, logger.child({ component: 'response-cache' }))
     : new MemoryResponseStore(config.responseCache.maxBytes);

@@ -93,6 +93,11 @@ export async function createRuntime(options: {
   databaseUrl: string;
   adapters: Adapters;
   metrics?: Metrics;
+  /**
+   * This process runs the job worker too. Without Redis, only then can the events reach this
+   * process's in-memory response cache; an API alone on memory would serve stale answers.
+   */
+  inProcessWorker?: boolean;
 }): Promise<Runtime> {
   const { config, logger, databaseUrl } = options;
   const metrics = options.metrics ?? new Metrics();
@@ -110,7 +115,7 @@ export async function createRuntime(options: {
   // Start with the connection up when Redis is there, but never wait long for it: without it the
   // limits count in memory and persisted queries are re-sent in full.
   if (redis) await Promise.race([once(redis, 'ready').catch(() => undefined), sleep(2_000)]);
-  const responseCache = createResponseCacheInvalidator(config, redis, logger, metrics);
+  const responseCache = createResponseCacheInvalidator(config, redis, options.inProcessWorker ?? false, logger, metrics);
   const application = composeApplication({
     database,
     config,
