@@ -7,9 +7,7 @@ import { eventually } from '../support/wait';
 let test: TestApp;
 const workers: ServiceProcess[] = [];
 beforeAll(async () => {
-  // The workers are other processes without Redis: their cache invalidations cannot reach this
-  // API's response cache, which would serve the order's old status.
-  test = await startTestApp({ worker: false, env: { RESPONSE_CACHE: 'off' } });
+  test = await startTestApp({ worker: false });
 });
 afterAll(async () => {
   for (const worker of workers) worker.kill('SIGKILL');

@@ -18,9 +18,7 @@ let worker: ServiceProcess;
 let readyz: string;
 const WORKER_APP = 'outage-test-worker';
 beforeAll(async () => {
-  // The worker is another process without Redis: its cache invalidations cannot reach this API's
-  // response cache, which would serve the order's old status. This test is about the worker.
-  test = await startTestApp({ worker: false, env: { RESPONSE_CACHE: 'off' } });
+  test = await startTestApp({ worker: false });
   const admin = new URL(env.adminDatabaseUrl);
   proxy = await TcpProxy.start({ host: admin.hostname, port: Number(admin.port || 5432) });
   const viaProxy = new URL(withDatabaseName(env.adminDatabaseUrl, test.database.name));
