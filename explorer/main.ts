@@ -49,8 +49,27 @@ function isSubscription(params: FetcherParams, opts: FetcherOpts | undefined): b
  */
 const INTROSPECTION_QUERY = getIntrospectionQuery({ typeDepth: 6, directiveIsRepeatable: true, specifiedByUrl: true, inputValueDeprecation: true });
 
+/**
+ * GraphiQL can send the operation name the editor held a moment ago (the text was replaced and
+ * it has not re-parsed yet). A name that names no operation of a one-operation document is
+ * dropped, so the document that is shown is the one that runs.
+ */
+function withCurrentOperationName(params: FetcherParams): FetcherParams {
+  if (!params.operationName) return params;
+  try {
+    const operations = parse(params.query).definitions.filter((d) => d.kind === 'OperationDefinition');
+    const named = operations.some((d) => d.kind === 'OperationDefinition' && d.name?.value === params.operationName);
+    return !named && operations.length === 1 ? { ...params, operationName: null } : params;
+  } catch {
+    return params; // the server answers with the syntax error
+  }
+}
+
 const fetcher: Fetcher = async (params, opts) => {
   if (params.operationName === 'IntrospectionQuery') params = { ...params, query: INTROSPECTION_QUERY };
+  else params = withCurrentOperationName(params);
+  // The document GraphiQL parsed may be the previous text: parse the one being sent.
+  opts = opts && { ...opts, documentAST: undefined };
   if (isSubscription(params, opts)) {
     return socketFor(headerValue(opts?.headers, 'authorization')).iterate({
       query: params.query,
