@@ -38,7 +38,10 @@ const rejections = async (limit: string) => {
   const line = body.split('\n').find((l) => l.startsWith(`rate_limit_rejections_total{limit="${limit}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 };
-const openSockets = (n: number) => eventually(async () => test.api.ws.connectionCount, (count) => count === n, { what: `${n} open sockets` });
+// A socket the server closed counts until its close handshake ends; `ws` waits up to 30 s for a
+// client that is slow to answer (a loaded machine), so the wait allows for that.
+const openSockets = (n: number) =>
+  eventually(async () => test.api.ws.connectionCount, (count) => count === n, { what: `${n} open sockets`, timeoutMs: 35_000 });
 const closeAll = async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
   await openSockets(0);
