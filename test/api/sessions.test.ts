@@ -9,6 +9,7 @@ import {
 } from '../generated/graphql';
 import { createAdmin, createProduct, PASSWORD, signUpCustomer, type TestUser } from '../factories';
 import { dataOf, errorCodes } from '../support/graphql-client';
+import { sampled } from '../support/prometheus';
 import { describeWithRedis, uniquePrefix } from '../support/redis';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
@@ -75,7 +76,7 @@ describe('one instance', () => {
     expect(dataOf(await test.client.request(MeDocument, {}, { token: customer.token })).me?.id).toBe(customer.id);
     const socket = live(test, customer.token);
     socket.subscribe('subscription { notificationAdded { id } }');
-    await eventually(async () => test.api.ws.connectionCount, (n) => n >= 1, { what: 'the socket' });
+    await eventually(() => sampled(test.app, 'websocket_connections'), (n) => n >= 1, { what: 'the socket' });
 
     expect(dataOf(await test.client.request(DeleteUserDocument, { id: customer.id }, { token: admin.token })).deleteUser).toBe(true);
 
@@ -97,7 +98,7 @@ describe('one instance', () => {
     const otherDevice = dataOf(await test.client.request(SignInDocument, { input: { email: customer.email, password: PASSWORD } })).signIn.token;
     const socket = live(test, otherDevice);
     socket.subscribe('subscription { notificationAdded { id } }');
-    await eventually(async () => test.api.ws.connectionCount, (n) => n >= 1, { what: 'the socket' });
+    await eventually(() => sampled(test.app, 'websocket_connections'), (n) => n >= 1, { what: 'the socket' });
 
     const wrong = await test.client.request(ChangePasswordDocument, { input: { currentPassword: 'not my password', newPassword: NEW_PASSWORD } }, { token: customer.token });
     expect(errorCodes(wrong)).toEqual(['UNAUTHENTICATED']);
@@ -186,7 +187,7 @@ describeWithRedis('two instances sharing Redis', (redisUrl) => {
     expect(dataOf(await b.client.request(MeDocument, {}, { token: customer.token })).me?.id).toBe(customer.id);
     const socket = live(b, customer.token);
     socket.subscribe('subscription { notificationAdded { id } }');
-    await eventually(async () => b.api.ws.connectionCount, (n) => n >= 1, { what: 'the socket on B' });
+    await eventually(() => sampled(b.app, 'websocket_connections'), (n) => n >= 1, { what: 'the socket on B' });
 
     dataOf(await a.client.request(ChangePasswordDocument, { input: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }, { token: customer.token }));
 

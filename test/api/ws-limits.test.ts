@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sampled } from '../support/prometheus';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 import { connectLive, type LiveClient } from '../support/ws-client';
@@ -33,15 +34,11 @@ const connectFrom = (ip: string) => {
   clients.push(client);
   return client;
 };
-const rejections = async (limit: string) => {
-  const { body } = await test.app.metrics.render();
-  const line = body.split('\n').find((l) => l.startsWith(`rate_limit_rejections_total{limit="${limit}"}`));
-  return line ? Number(line.split(' ').pop()) : 0;
-};
+const rejections = (limit: string) => sampled(test.app, 'rate_limit_rejections_total', { limit });
 // A socket the server closed counts until its close handshake ends; `ws` waits up to 30 s for a
 // client that is slow to answer (a loaded machine), so the wait allows for that.
 const openSockets = (n: number) =>
-  eventually(async () => test.api.ws.connectionCount, (count) => count === n, { what: `${n} open sockets`, timeoutMs: 35_000 });
+  eventually(() => sampled(test.app, 'websocket_connections'), (count) => count === n, { what: `${n} open sockets`, timeoutMs: 35_000 });
 const closeAll = async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
   await openSockets(0);

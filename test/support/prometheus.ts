@@ -40,3 +40,11 @@ export async function scrapeText(url: string): Promise<string> {
 export function declaredFamilies(text: string): Set<string> {
   return new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
 }
+
+/**
+ * A family's total as a scrape of this app would show it now (its collectors run first), read
+ * from the in-process registry: what an operator sees at /metrics, without the HTTP round trip.
+ */
+export async function sampled(app: { metrics: { render(): Promise<{ body: string }> } }, name: string, where: Record<string, string> = {}): Promise<number> {
+  return total(parsePrometheus((await app.metrics.render()).body), name, where);
+}

@@ -1,23 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import proxyAddr from 'proxy-addr';
-import { createSourceEventStream, GraphQLError, Kind, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { compileTrustProxy } from '../http/trust-proxy';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { documentTooLarge } from '../security/document-size';
 import type { Viewer } from '../viewer';
-import type { GraphQLContext } from './context';
-import { formatError } from './error-format';
 import type { LoaderFactories } from './loader-registry';
-import type { OperationPlan } from './pipeline/operation-plan';
 import type { OperationPipeline } from './pipeline/operation-pipeline';
 import { viewerFromAuthorization, type Authenticate } from './server';
-import { FanOutGroup, type Delivery } from './ws-fanout';
+import { admitWsOperation, wsRequestContext, type AdmitDocument } from './ws-admission';
 import { WsLimits, type WsLimitSettings } from './ws-limits';
 import { SocketOutbox } from './ws-outbox';
+import { formatGraphQLError, SharedSubscriptions } from './ws-subscriptions';
 
 export interface GraphQLWsServerOptions {
   httpServer: Server;
@@ -34,7 +31,7 @@ export interface GraphQLWsServerOptions {
   /** The same trust as Express's `trust proxy`, for the client IP behind a load balancer. */
   trustProxy: string;
   /** A check on the operation text before anything else (trusted documents); returns an error to refuse it. */
-  admitDocument?: (query: string, extensions: Record<string, unknown> | undefined) => GraphQLError | undefined;
+  admitDocument?: AdmitDocument;
   /** Caps on sockets and operations (ws-limits.ts); none when unset. */
   limits?: WsLimitSettings;
   metrics?: Metrics;
@@ -59,30 +56,30 @@ const OUTBOX_LIMITS = { maxBufferedBytes: 1024 * 1024, maxQueuedMessages: 1_000,
 export const FORBIDDEN_CLOSE_CODE = 4403;
 
 /**
- * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path. Authenticates once per
- * connection from connectionParams.authorization and closes the socket when that token expires.
- * Every operation goes through the same pipeline as HTTP (parse, validate, admit, execute).
- *
- * Fan-out: subscribers of the same (operation, variables, viewer scope) share one event source;
- * an event executes once with fresh DataLoaders and is serialized once, and every member socket
- * gets the same JSON behind its own operation id. Those `next` messages are written by the
- * group, through each socket's bounded outbox, rather than by graphql-ws, which would serialize
- * per socket and wait for each write.
+ * graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path; owns the connections:
+ * authenticates once per connection from connectionParams.authorization, closes the socket when
+ * that token expires or its account changes, and closes every socket on shutdown. Every
+ * operation goes through the same pipeline as HTTP (ws-admission.ts). Subscriptions share their
+ * event sources (ws-subscriptions.ts); their `next` messages are written by the shared group,
+ * through each socket's bounded outbox, rather than by graphql-ws, which would serialize per
+ * socket and wait for each write.
  */
 export class GraphQLWsServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<object, ConnectionState>();
-  private readonly deliveries = new WeakMap<object, Delivery>();
-  /** Subscribers sharing (operation, variables, viewer scope), by that key; a promise while the source opens. */
-  private readonly groups = new Map<string, Promise<FanOutGroup | ExecutionResult>>();
-  private activeOperations = 0;
-  private readonly log: Logger;
+  private readonly subscriptions: SharedSubscriptions;
 
   constructor(private readonly options: GraphQLWsServerOptions) {
     this.wss = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: 1024 * 1024 });
-    const log = (this.log = options.logger.child({ component: 'ws' }));
+    const log = options.logger.child({ component: 'ws' });
     const trust = compileTrustProxy(options.trustProxy);
     const { pipeline } = options;
+    const subscriptions = (this.subscriptions = new SharedSubscriptions({
+      pipeline,
+      loaders: options.loaders,
+      viewerIndependentFields: options.viewerIndependentFields,
+      log,
+    }));
     const limits = options.limits
       ? new WsLimits(options.limits, (request) => proxyAddr(request, trust), (limit) => options.metrics?.rateLimitRejections.inc({ limit }))
       : undefined;
@@ -90,7 +87,7 @@ export class GraphQLWsServer {
     limits?.attach(this.wss);
     options.metrics?.onCollect(() => {
       options.metrics!.wsConnections.set(this.connections.size);
-      options.metrics!.activeSubscriptions.set(this.activeOperations);
+      options.metrics!.activeSubscriptions.set(subscriptions.activeCount);
     });
     useServer<Record<string, unknown>, { state: ConnectionState }>(
       {
@@ -140,19 +137,19 @@ export class GraphQLWsServer {
             }
           }
           const requestId = `${state.connectionId}:${id}`;
-          const context = requestContext(requestId, state, options.loaders, log);
-          this.deliveries.set(context, {
+          const context = wsRequestContext(requestId, state, options.loaders, log);
+          subscriptions.deliverTo(context, {
             outbox: state.outbox,
             operationId: id,
             prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
           });
-          return this.admit(payload, context);
+          return admitWsOperation(pipeline, options.admitDocument, payload, context);
         },
         execute: (args) => {
           const plan = pipeline.plan(args.document, args.operationName)!;
           return pipeline.execute(plan, { contextValue: args.contextValue, variables: args.variableValues ?? undefined });
         },
-        subscribe: (args) => this.subscribe(args),
+        subscribe: (args) => subscriptions.subscribe(args),
         onError: (_ctx, _id, payload, errors) => {
           const formatted = errors.map(formatGraphQLError);
           pipeline.recordOperation({ name: payload.operationName, type: undefined, transport: 'ws', errors: formatted });
@@ -164,10 +161,6 @@ export class GraphQLWsServer {
       this.wss,
       options.keepAliveMs,
     );
-  }
-
-  get connectionCount(): number {
-    return this.connections.size;
   }
 
   /**
@@ -190,7 +183,7 @@ export class GraphQLWsServer {
 
   /** Subscription operations currently streaming events. */
   get subscriptionCount(): number {
-    return this.activeOperations;
+    return this.subscriptions.activeCount;
   }
 
   /**
@@ -218,160 +211,4 @@ export class GraphQLWsServer {
     await allClosed;
     clearTimeout(cutOff);
   }
-
-  /** The pipeline up to execution: trusted documents, parse, validate, plan and admission. */
-  private async admit(
-    payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null; extensions?: Record<string, unknown> | null },
-    context: GraphQLContext,
-  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
-    const { pipeline } = this.options;
-    const tooLarge = documentTooLarge(payload.query, pipeline.limits.maxBytes);
-    if (tooLarge) return [new GraphQLError(tooLarge.message, { originalError: tooLarge })];
-    const refused = this.options.admitDocument?.(payload.query, payload.extensions ?? undefined);
-    if (refused) return [refused];
-    const prepared = pipeline.prepare(payload.query);
-    if ('errors' in prepared) return prepared.errors;
-    const { document } = prepared;
-    const variables = payload.variables ?? undefined;
-    const operationName = payload.operationName ?? undefined;
-    const plan = pipeline.plan(document, operationName);
-    if (!plan) return [new GraphQLError(operationName ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
-    try {
-      await pipeline.admit(plan, { variables, viewer: context.viewer, clientIp: context.clientIp, transport: 'ws' });
-    } catch (error) {
-      if (error instanceof GraphQLError) return [error];
-      throw error;
-    }
-    pipeline.recordOperation({ name: operationName, type: plan.type, transport: 'ws', errors: [] });
-    return { schema: pipeline.schema, document, variableValues: variables, operationName, contextValue: context };
-  }
-
-  private async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-    const context = args.contextValue as GraphQLContext;
-    const delivery = this.deliveries.get(context)!;
-    const plan = this.options.pipeline.plan(args.document, args.operationName)!;
-    const variables = args.variableValues ?? undefined;
-    const key = `${plan.id}\n${this.viewerScope(plan, context.viewer)}\n${JSON.stringify(variables ?? {})}`;
-    for (;;) {
-      let pending = this.groups.get(key);
-      if (!pending) {
-        pending = this.openGroup(key, args, plan, context, variables);
-        this.groups.set(key, pending);
-      }
-      const group = await pending;
-      if (!(group instanceof FanOutGroup)) return group;
-      const joined = group.join(delivery);
-      // A group that closed meanwhile is gone from the map; the next turn opens a fresh one.
-      if (!joined) continue;
-      this.activeOperations += 1;
-      return countedUntilDone(joined, () => (this.activeOperations -= 1));
-    }
-  }
-
-  /** Opens the event source (the subscription's own `subscribe`, with its checks) for a new group. */
-  private async openGroup(
-    key: string,
-    args: ExecutionArgs,
-    plan: OperationPlan,
-    context: GraphQLContext,
-    variables: Record<string, unknown> | undefined,
-  ): Promise<FanOutGroup | ExecutionResult> {
-    let source: Awaited<ReturnType<typeof createSourceEventStream>>;
-    try {
-      source = await createSourceEventStream(args);
-    } catch (error) {
-      this.groups.delete(key);
-      throw error;
-    }
-    if (!isAsyncIterable(source)) {
-      this.groups.delete(key);
-      return source as ExecutionResult;
-    }
-    const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-    const group: FanOutGroup = new FanOutGroup(
-      iterator,
-      (payload) => this.executeEvent(plan, payload, context, variables),
-      () => {
-        if (this.groups.get(key) === settled) this.groups.delete(key);
-      },
-      this.log,
-    );
-    const settled = Promise.resolve(group);
-    this.groups.set(key, settled);
-    return group;
-  }
-
-  private async executeEvent(plan: OperationPlan, payload: unknown, context: GraphQLContext, variables: Record<string, unknown> | undefined): Promise<string> {
-    const result = await this.options.pipeline.execute(plan, {
-      rootValue: payload,
-      contextValue: { ...context, loaders: this.options.loaders.forRequest(context.viewer) },
-      variables,
-    });
-    return JSON.stringify(result.errors ? { ...result, errors: result.errors.map(formatGraphQLError) } : result);
-  }
-
-  /**
-   * Who an event's result may be shared with: everyone, for operations that select only
-   * viewer-independent root fields; otherwise the sockets of the same viewer (the result depends
-   * on nothing else of the connection).
-   */
-  private viewerScope(plan: OperationPlan, viewer: Viewer): string {
-    const independent = plan.operation.selectionSet.selections.every(
-      (selection) =>
-        selection.kind === Kind.FIELD &&
-        (selection.name.value === '__typename' || this.options.viewerIndependentFields.includes(selection.name.value)),
-    );
-    if (independent) return 'public';
-    return viewer ? `viewer:${viewer.id}:${viewer.role}:${viewer.expiresAt}` : 'anonymous';
-  }
-}
-
-function requestContext(requestId: string, state: ConnectionState, loaders: LoaderFactories, log: Logger): GraphQLContext {
-  let logger: Logger | undefined;
-  return {
-    requestId,
-    viewer: state.viewer,
-    clientIp: state.clientIp,
-    // A child logger costs an allocation and a serialization of its bindings; most operations never log.
-    get logger() {
-      return (logger ??= log.child({ requestId }));
-    },
-    loaders: loaders.forRequest(state.viewer),
-  };
-}
-
-function formatGraphQLError(error: GraphQLError) {
-  return formatError(error.toJSON(), error);
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value;
-}
-
-/** The same iterator, calling `onDone` once when it finishes or is returned. */
-function countedUntilDone<T>(iterator: AsyncIterableIterator<T>, onDone: () => void): AsyncIterableIterator<T> {
-  let counted = true;
-  const done = () => {
-    if (counted) {
-      counted = false;
-      onDone();
-    }
-  };
-  const wrapped: AsyncIterableIterator<T> = {
-    next: async () => {
-      const result = await iterator.next();
-      if (result.done) done();
-      return result;
-    },
-    return: async (value?: unknown) => {
-      done();
-      return (await iterator.return?.(value)) ?? { value: undefined, done: true };
-    },
-    throw: async (error: unknown) => {
-      done();
-      return (await iterator.throw?.(error)) ?? { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]: () => wrapped,
-  };
-  return wrapped;
 }
