@@ -32,7 +32,15 @@ export function connectLive(httpUrl: string, token?: string, options: { headers?
     lazy: false,
     retryAttempts: 0,
     shouldRetry: () => false,
-    on: { closed: (event) => resolveClosed({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }) },
+    on: {
+      closed: (event) => {
+        resolveClosed({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) });
+        // One socket per client: a non-lazy graphql-ws client reconnects at once after a normal
+        // closure (1000) whatever retryAttempts says, which would hide the server's close (e.g. of
+        // an idle socket) behind a new socket. A socket refused before it opened rejects here too.
+        Promise.resolve(client.dispose()).catch(() => undefined);
+      },
+    },
     onNonLazyError: () => {},
   });
   return {
