@@ -1,5 +1,5 @@
 import type { Database } from '../database';
-import type { JobHandler } from '../jobs/worker';
+import type { JobHandler } from '../jobs/job-task';
 import { eventTaskName, type AnySubscription, type EventEnvelope, type HandlerContext } from './event-bus';
 import { toCurrentVersion, type EventVersionTable } from './event-versions';
 

@@ -1,31 +1,11 @@
 import { EventEmitter } from 'node:events';
-import {
-  Logger as GraphileLogger,
-  makeWorkerUtils,
-  run,
-  type Runner,
-  type Task,
-  type TaskList,
-  type WorkerEvents,
-  type WorkerUtils,
-} from 'graphile-worker';
-import { Pool } from 'pg';
+import { makeWorkerUtils, run, type Runner, type TaskList, type WorkerEvents, type WorkerUtils } from 'graphile-worker';
+import type { Pool } from 'pg';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import { contextFromCarrier, inSpan, SpanKind, type TraceCarrier } from '../tracing';
-import { RetryLaterError } from './retry-later';
-
-export interface RunningJob {
-  id: string;
-  task: string;
-  attempt: number;
-  maxAttempts: number;
-  /** A failure now leaves the job dead-lettered. */
-  isFinalAttempt: boolean;
-  logger: Logger;
-}
-
-export type JobHandler = (payload: unknown, job: RunningJob) => Promise<void>;
+import { createPool, graphileLogger, waitForIdle } from './graphile-plumbing';
+import { jobTask, type JobHandler } from './job-task';
+import { WorkerHeartbeats } from './worker-heartbeats';
 
 export interface JobWorkerOptions {
   connectionString: string;
@@ -43,7 +23,8 @@ export interface JobWorkerOptions {
 /**
  * Runs jobs with graphile-worker. Beyond the library it adds crash recovery: graphile-worker
  * keeps a crashed worker's jobs locked for four hours, so every process heartbeats its worker
- * ids and releases the jobs of workers that stopped heartbeating (e.g. after SIGKILL).
+ * ids and releases the jobs of workers that stopped heartbeating, e.g. after SIGKILL
+ * (worker-heartbeats.ts).
  *
  * It also rides out a database outage. When graphile-worker cannot record a job's outcome it
  * shuts its worker pool down, and that shutdown can wait on the dead database for a long time;
@@ -65,6 +46,7 @@ export class JobWorker {
   private restartTimer: NodeJS.Timeout | undefined;
   private restarting: Promise<void> | undefined;
   private readonly log: Logger;
+  private readonly heartbeats: WorkerHeartbeats;
   readonly events: WorkerEvents = new EventEmitter() as WorkerEvents;
 
   private constructor(
@@ -74,6 +56,7 @@ export class JobWorker {
     private readonly pool: Pool,
   ) {
     this.log = options.logger.child({ component: 'jobs' });
+    this.heartbeats = new WorkerHeartbeats(utils, options.deadAfterMs, options.logger);
     this.events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
     this.events.on('pool:create', ({ workerPool }) => {
       this.poolId = workerPool.id;
@@ -106,16 +89,16 @@ export class JobWorker {
     const pool = createPool(options.connectionString, 2, log);
     const utils = await makeWorkerUtils({ pgPool: pool, logger: graphileLogger(log) });
     const taskList: TaskList = {};
-    for (const [name, handler] of options.handlers) taskList[name] = toTask(name, handler, log);
+    for (const [name, handler] of options.handlers) taskList[name] = jobTask(name, handler, log);
 
     const worker = new JobWorker(options, taskList, utils, pool);
     await worker.launch();
     await worker.heartbeat();
-    await worker.releaseJobsOfDeadWorkers();
+    await worker.heartbeats.releaseJobsOfDeadWorkers();
     worker.timers = [
       setInterval(() => void worker.heartbeat().catch((err) => log.warn({ err }, 'heartbeat failed')), options.heartbeatMs),
       setInterval(
-        () => void worker.releaseJobsOfDeadWorkers().catch((err) => log.warn({ err }, 'releasing dead workers failed')),
+        () => void worker.heartbeats.releaseJobsOfDeadWorkers().catch((err) => log.warn({ err }, 'releasing dead workers failed')),
         Math.max(options.heartbeatMs, options.deadAfterMs / 2),
       ),
     ];
@@ -149,8 +132,8 @@ export class JobWorker {
     if (this.runnerPool) await waitForIdle(this.runnerPool, 5_000);
     // Best effort: asked to stop during an outage, the worker still exits; the heartbeat rows
     // expire and the jobs they held are released by the other workers.
-    await this.utils
-      .withPgClient((client) => client.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [[...this.workerIds]]))
+    await this.heartbeats
+      .remove(this.workerIds)
       .catch((err: unknown) => this.log.warn({ err }, 'could not remove the heartbeats on shutdown'));
     await this.utils.release();
     await this.runnerPool?.end();
@@ -227,103 +210,7 @@ export class JobWorker {
     }
   }
 
-  private async heartbeat(): Promise<void> {
-    if (this.workerIds.size === 0) return;
-    await this.utils.withPgClient((client) =>
-      client.query(
-        `INSERT INTO job_worker_heartbeats (worker_id, last_seen)
-         SELECT unnest($1::text[]), now()
-         ON CONFLICT (worker_id) DO UPDATE SET last_seen = now()`,
-        [[...this.workerIds]],
-      ),
-    );
+  private heartbeat(): Promise<void> {
+    return this.heartbeats.beat(this.workerIds);
   }
-
-  /** Jobs locked by a worker that has not heartbeated within deadAfterMs go back to the queue. */
-  private async releaseJobsOfDeadWorkers(): Promise<void> {
-    const deadAfter = `${this.options.deadAfterMs} milliseconds`;
-    const { rows } = await this.utils.withPgClient((client) =>
-      client.query<{ locked_by: string }>(
-        `SELECT DISTINCT j.locked_by
-           FROM graphile_worker.jobs j
-          WHERE j.locked_by IS NOT NULL
-            AND j.locked_at < now() - $1::interval
-            AND NOT EXISTS (SELECT 1 FROM job_worker_heartbeats h
-                             WHERE h.worker_id = j.locked_by AND h.last_seen > now() - $1::interval)`,
-        [deadAfter],
-      ),
-    );
-    const dead = rows.map((r) => r.locked_by);
-    if (dead.length === 0) return;
-    await this.utils.forceUnlockWorkers(dead);
-    await this.utils.withPgClient((client) =>
-      client.query('DELETE FROM job_worker_heartbeats WHERE worker_id = ANY($1::text[])', [dead]),
-    );
-    this.options.logger.warn({ workers: dead }, 'released jobs of workers that stopped heartbeating');
-  }
-}
-
-function createPool(connectionString: string, max: number, log: Logger): Pool {
-  // A bounded connect: against a stalled server a restart attempt fails and backs off instead of hanging.
-  const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
-  pool.on('error', (err) => log.warn({ err: err.message }, 'job queue connection error'));
-  // A dropped connection errors on its client too; unhandled, that would crash the process.
-  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: err.message }, 'job queue client error')));
-  return pool;
-}
-
-async function waitForIdle(pool: Pool, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (pool.totalCount - pool.idleCount > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function toTask(name: string, handler: JobHandler, log: Logger): Task {
-  return async (rawPayload, helpers) => {
-    const { job } = helpers;
-    const { _trace, ...payload } = (rawPayload ?? {}) as { _trace?: TraceCarrier };
-    try {
-      await inSpan(
-        `job ${name}`,
-        { kind: SpanKind.CONSUMER, parent: contextFromCarrier(_trace), attributes: { 'job.id': job.id, 'job.attempt': job.attempts } },
-        () =>
-          handler(payload, {
-            id: job.id,
-            task: name,
-            attempt: job.attempts,
-            maxAttempts: job.max_attempts,
-            isFinalAttempt: job.attempts >= job.max_attempts,
-            logger: log.child({ jobId: job.id, task: name, attempt: job.attempts }),
-          }),
-      );
-    } catch (error) {
-      if (!(error instanceof RetryLaterError)) throw error;
-      // graphile-worker counts every failure as an attempt. This one did not really try, so the
-      // job completes and a copy is scheduled with the attempts it had left, this one included.
-      const runAt = new Date(Date.now() + error.delayMs);
-      const queueName =
-        job.job_queue_id === null
-          ? undefined
-          : (await helpers.query<{ queue_name: string }>('SELECT queue_name FROM graphile_worker._private_job_queues WHERE id = $1', [job.job_queue_id]))
-              .rows[0]?.queue_name;
-      await helpers.addJob(name, rawPayload, {
-        runAt,
-        maxAttempts: job.max_attempts - job.attempts + 1,
-        queueName,
-        priority: job.priority,
-      });
-      log.warn({ jobId: job.id, task: name, runAt, reason: error.message }, 'job rescheduled without spending an attempt');
-    }
-  };
-}
-
-function graphileLogger(log: Logger): GraphileLogger {
-  return new GraphileLogger((scope) => (level, message, meta) => {
-    const fields = { ...scope, ...(meta ?? {}) };
-    if (level === 'error') log.error(fields, message);
-    else if (level === 'warning') log.warn(fields, message);
-    else if (level === 'info') log.debug(fields, message);
-    else log.trace(fields, message);
-  });
 }
