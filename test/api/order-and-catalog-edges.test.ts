@@ -1,17 +1,15 @@
 import { CancelOrderDocument, FulfillOrderDocument, ProductDocument, RestockProductDocument, UpdateProductDocument } from '../generated/graphql';
-import { createAdmin, createProduct, signUpCustomer, type TestUser } from '../factories';
+import { createProduct, signUpCustomer, type TestUser } from '../factories';
 import { orderReaches, placeOrder } from '../factories/orders';
 import { dataOf, errorCodes } from '../support/graphql-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { customerAndProduct, orderOfNewProduct, startShop } from '../support/shop';
+import type { TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 
 /** Paths the contract promises that no other test walks: filters, cursors, validation, races. */
 let test: TestApp;
 let admin: TestUser;
-beforeAll(async () => {
-  test = await startTestApp({ worker: true });
-  admin = await createAdmin(test);
-});
+beforeAll(async () => ({ test, admin } = await startShop({ worker: true })));
 afterAll(() => test.stop());
 
 interface Page {
@@ -47,10 +45,7 @@ async function walk(query: string, viewer: TestUser, variables: Record<string, u
 
 describe('orders(status:) and cursors', () => {
   it('when filtered by status, then only orders in that status are listed and counted', async () => {
-    const customer = await signUpCustomer(test);
-    const product = await createProduct(test, admin, { stock: 10 });
-    const paid = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
-    await orderReaches(test, customer, paid.id, 'PAID');
+    const { customer, product, order: paid } = await orderOfNewProduct({ test, admin }, { stock: 10, reaches: 'PAID' });
     const cancelled = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
     dataOf(await test.client.request(CancelOrderDocument, { id: cancelled.id }, { token: customer.token }));
 
@@ -62,8 +57,7 @@ describe('orders(status:) and cursors', () => {
   });
 
   it('when paging orders with after, then each order appears once, newest first', async () => {
-    const customer = await signUpCustomer(test);
-    const product = await createProduct(test, admin, { stock: 10 });
+    const { customer, product } = await customerAndProduct({ test, admin }, { stock: 10 });
     const placed: string[] = [];
     for (let i = 0; i < 5; i++) placed.push((await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }])).id);
 
@@ -71,8 +65,7 @@ describe('orders(status:) and cursors', () => {
   });
 
   it('when paging notifications with after, then each appears once and the pages add up to totalCount', async () => {
-    const customer = await signUpCustomer(test);
-    const product = await createProduct(test, admin, { stock: 10 });
+    const { customer, product } = await customerAndProduct({ test, admin }, { stock: 10 });
     for (let i = 0; i < 3; i++) {
       const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
       await orderReaches(test, customer, order.id, 'PAID');
@@ -130,8 +123,7 @@ describe('updateProduct and restockProduct validation', () => {
 
 describe('fulfilment and cancellation races', () => {
   it('when an admin fulfils a PENDING order, then CONFLICT and it stays PENDING until paid', async () => {
-    const customer = await signUpCustomer(test);
-    const product = await createProduct(test, admin);
+    const { customer, product } = await customerAndProduct({ test, admin });
     test.paymentProvider.setBehaviour({ mode: 'slow', delayMs: 1_500, times: 1 });
     const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
 
@@ -140,8 +132,7 @@ describe('fulfilment and cancellation races', () => {
   });
 
   it('when a customer cancels while the capture is in flight, then the order ends CANCELLED with the charge refunded and stock back', async () => {
-    const customer = await signUpCustomer(test);
-    const product = await createProduct(test, admin, { stock: 4 });
+    const { customer, product } = await customerAndProduct({ test, admin }, { stock: 4 });
     test.paymentProvider.setBehaviour({ mode: 'slow', delayMs: 1_500, times: 1 });
     const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 2 }]);
     await eventually(async () => test.paymentProvider.requestsInFlight, (n) => n > 0, { what: 'the capture to reach the provider' });

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createAdmin, createProduct, signUpCustomer, PASSWORD, type TestUser } from '../factories';
+import { createProduct, signUpCustomer, PASSWORD, type TestUser } from '../factories';
 import { dataOf, errorCodes, type GraphQLResponse } from '../support/graphql-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startShop } from '../support/shop';
+import type { TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 
 /**
@@ -21,11 +22,7 @@ const cacheOf = (response: GraphQLResponse<unknown>) => response.extensions?.cac
 
 let test: TestApp;
 let admin: TestUser;
-
-beforeAll(async () => {
-  test = await startTestApp({ worker: true });
-  admin = await createAdmin(test);
-});
+beforeAll(async () => ({ test, admin } = await startShop({ worker: true })));
 afterAll(() => test.stop());
 
 async function statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { SignInDocument } from '../generated/graphql';
-import { createAdmin, createProduct, productInput, PASSWORD, signUpCustomer } from '../factories';
-import { SandboxPaymentProvider } from '../../src/integration/payment-gateway/sandbox-provider';
-import { dataOf, GraphQLTestClient, type GraphQLResponse } from '../support/graphql-client';
-import { startService, type ServiceProcess } from '../support/processes';
+import { createAdmin, createProduct, signUpCustomer } from '../factories';
+import { startCluster, type Cluster } from '../support/cluster';
+import { dataOf, type GraphQLTestClient, type GraphQLResponse } from '../support/graphql-client';
 import { scrape, total } from '../support/prometheus';
 import { describeWithRedis, uniquePrefix } from '../support/redis';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 
@@ -22,63 +19,20 @@ const cacheOf = (response: GraphQLResponse<unknown>) => response.extensions?.cac
 
 describeWithRedis('response cache shared by two API instances and a worker through Redis', (redisUrl) => {
   const prefix = uniquePrefix();
-  const processes: ServiceProcess[] = [];
-  let database: TestDatabase;
-  let provider: SandboxPaymentProvider;
+  let cluster: Cluster;
   let a: GraphQLTestClient;
   let b: GraphQLTestClient;
   let adminToken: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    provider = await SandboxPaymentProvider.start();
-    const common = {
-      DATABASE_URL: database.url,
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: prefix,
-      PAYMENT_PROVIDER_URL: provider.url,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ADMIN_EMAIL: 'admin@cache.example.com',
-      ADMIN_PASSWORD: PASSWORD,
-      RESPONSE_CACHE: 'on',
-    };
-    const apiA = startService('api', common, ['--no-worker']);
-    const apiB = startService('api', common, ['--no-worker']);
-    const worker = startService('worker', { ...common, WORKER_POLL_INTERVAL_MS: '200' });
-    processes.push(apiA, apiB, worker);
-    // Three processes starting at once on a busy 2-core machine: allow them time.
-    const [readyA, readyB] = await Promise.all([
-      apiA.waitForLog(/is ready/, 90_000),
-      apiB.waitForLog(/is ready/, 90_000),
-      worker.waitForLog(/worker is ready/, 90_000),
-    ]);
-    a = new GraphQLTestClient(String(readyA.url));
-    b = new GraphQLTestClient(String(readyB.url));
-    adminToken = dataOf(await a.request(SignInDocument, { input: { email: 'admin@cache.example.com', password: PASSWORD } })).signIn.token;
+    cluster = await startCluster({ redisUrl: redisUrl(), prefix, env: { RESPONSE_CACHE: 'on' } });
+    ({ a, b, adminToken } = cluster);
   }, 120_000);
 
-  afterAll(async () => {
-    for (const child of processes) child.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p.exited));
-    await provider.stop();
-    await database.drop();
-  });
+  afterAll(() => cluster?.stop());
 
-  const newProduct = async (stock = 10) =>
-    dataOf(
-      await a.post<{ createProduct: { id: string } }>(
-        { query: 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', variables: { input: productInput({ stock }) } },
-        { token: adminToken },
-      ),
-    ).createProduct.id;
-  const customer = async () =>
-    dataOf(
-      await a.post<{ signUp: { token: string } }>({
-        query: 'mutation ($i: SignUpInput!) { signUp(input: $i) { token } }',
-        variables: { i: { email: `cache-${randomUUID()}@example.com`, name: 'Cache', password: PASSWORD } },
-      }),
-    ).signUp.token;
+  const newProduct = (stock = 10) => cluster.createProduct({ stock });
+  const customer = async () => (await cluster.signUpCustomer()).token;
   /** Reads on B until the answer comes from B's cache, so the next read after a change is a real test. */
   const cachedOnB = async <T>(body: object, token?: string): Promise<GraphQLResponse<T>> =>
     eventually(() => b.post<T>(body, { token }), (r) => cacheOf(r) === 'hit', { what: 'a cache hit on B' });

@@ -58,6 +58,10 @@ export class GraphQLTestClient {
 /** The codes of a response's errors, for `expect(codes(res)).toEqual([...])`. */
 export const errorCodes = (response: GraphQLResponse<unknown>): string[] => (response.errors ?? []).map((e) => e.extensions.code);
 
+/** The `extensions.fields` paths of a BAD_USER_INPUT response, sorted. */
+export const fieldPaths = (response: GraphQLResponse<unknown>): string[] =>
+  ((response.errors?.[0]?.extensions.fields ?? []) as { path: string }[]).map((f) => f.path).sort();
+
 /** The data of a response that must have succeeded; fails the test with the errors otherwise. */
 export function dataOf<TData>(response: GraphQLResponse<TData>): TData {
   if (response.errors?.length || !response.data) {
