@@ -4,149 +4,89 @@ const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 
 /**
  * The process's Prometheus metrics, one registry per process (no global default registry), so
- * tests can run several apps side by side. Gauges that mirror other state (pool, sockets, queue
- * lag) are sampled when /metrics is scraped, through `onCollect`.
+ * tests can run several apps side by side. Every metric is declared here the same way (name,
+ * help, label names, buckets for a histogram) and registered on that registry. Gauges that
+ * mirror other state (pool, sockets, queue lag) are sampled when /metrics is scraped, through
+ * `onCollect`.
  */
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly httpRequests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests by method, path and status',
-    labelNames: ['method', 'path', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration',
-    labelNames: ['method', 'path', 'status'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly graphqlOperations = new Counter({
-    name: 'graphql_operations_total',
-    help: 'GraphQL operations by name, type, transport and outcome',
-    labelNames: ['operation', 'type', 'transport', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly graphqlDuration = new Histogram({
-    name: 'graphql_operation_duration_seconds',
-    help: 'GraphQL operation duration (HTTP), from parsing to response',
-    labelNames: ['operation', 'type', 'outcome'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly graphqlErrors = new Counter({
-    name: 'graphql_errors_total',
-    help: 'Errors returned to clients, by extensions.code',
-    labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
-  readonly dataloaderBatchSize = new Histogram({
-    name: 'dataloader_batch_size',
-    help: 'Keys per DataLoader batch',
-    labelNames: ['loader'] as const,
-    buckets: [1, 2, 5, 10, 20, 50, 100, 250],
-    registers: [this.registry],
-  });
-  readonly dbPoolConnections = new Gauge({
-    name: 'db_pool_connections',
-    help: 'PostgreSQL pool connections by state (in_use, idle, waiting clients)',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
-  readonly dbQueryDuration = new Histogram({
-    name: 'db_query_duration_seconds',
-    help: 'SQL statement duration by leading keyword and outcome',
-    labelNames: ['statement', 'outcome'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-  readonly jobsEnqueued = new Counter({
-    name: 'jobs_enqueued_total',
-    help: 'Jobs enqueued by task (in transactions that may still roll back)',
-    labelNames: ['task'] as const,
-    registers: [this.registry],
-  });
-  readonly jobsCompleted = new Counter({
-    name: 'jobs_completed_total',
-    help: 'Jobs completed by task',
-    labelNames: ['task'] as const,
-    registers: [this.registry],
-  });
-  readonly jobsFailed = new Counter({
-    name: 'jobs_failed_total',
-    help: 'Job attempts that failed and will be retried, by task',
-    labelNames: ['task'] as const,
-    registers: [this.registry],
-  });
-  readonly jobsDeadLettered = new Counter({
-    name: 'jobs_dead_lettered_total',
-    help: 'Jobs that used up their attempts, by task',
-    labelNames: ['task'] as const,
-    registers: [this.registry],
-  });
-  readonly jobQueueLag = new Gauge({
-    name: 'job_queue_lag_seconds',
-    help: 'Age of the oldest job that is ready to run and not yet taken',
-    registers: [this.registry],
-  });
-  readonly wsConnections = new Gauge({
-    name: 'websocket_connections',
-    help: 'Open GraphQL WebSocket connections',
-    registers: [this.registry],
-  });
-  readonly wsDroppedMessages = new Counter({
-    name: 'websocket_dropped_messages_total',
-    help: 'Live updates dropped because a client read slower than they were sent',
-    registers: [this.registry],
-  });
-  readonly activeSubscriptions = new Gauge({
-    name: 'graphql_active_subscriptions',
-    help: 'Subscription operations currently streaming',
-    registers: [this.registry],
-  });
-  readonly pubsubMessages = new Counter({
-    name: 'pubsub_messages_total',
-    help: 'Live-update messages published (out) and delivered to local subscribers (in), by topic',
-    labelNames: ['direction', 'topic'] as const,
-    registers: [this.registry],
-  });
-  readonly circuitState = new Gauge({
-    name: 'circuit_breaker_state',
-    help: 'Circuit breaker state per integration: 0 closed, 1 half-open, 2 open, 3 isolated',
-    labelNames: ['integration'] as const,
-    registers: [this.registry],
-  });
-  readonly rateLimitRejections = new Counter({
-    name: 'rate_limit_rejections_total',
-    help: 'Requests refused by a rate limit, by limit',
-    labelNames: ['limit'] as const,
-    registers: [this.registry],
-  });
-
-  readonly responseCacheRequests = new Counter({
-    name: 'response_cache_requests_total',
-    help: 'Cacheable queries by cache result: hit, miss, or bypass (the cache was unavailable)',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  readonly responseCacheInvalidations = new Counter({
-    name: 'response_cache_invalidations_total',
-    help: 'Cache tags invalidated (each tag of each invalidation counts once)',
-    registers: [this.registry],
-  });
-  readonly responseCacheSize = new Gauge({
-    name: 'response_cache_size',
-    help: 'Size of the response cache: bytes in process memory, or entries in Redis',
-    labelNames: ['unit'] as const,
-    registers: [this.registry],
-  });
+  readonly httpRequests = this.counter('http_requests_total', 'HTTP requests by method, path and status', ['method', 'path', 'status']);
+  readonly httpDuration = this.histogram('http_request_duration_seconds', 'HTTP request duration', ['method', 'path', 'status'], SECONDS_BUCKETS);
+  readonly graphqlOperations = this.counter(
+    'graphql_operations_total',
+    'GraphQL operations by name, type, transport and outcome',
+    ['operation', 'type', 'transport', 'outcome'],
+  );
+  readonly graphqlDuration = this.histogram(
+    'graphql_operation_duration_seconds',
+    'GraphQL operation duration (HTTP), from parsing to response',
+    ['operation', 'type', 'outcome'],
+    SECONDS_BUCKETS,
+  );
+  readonly graphqlErrors = this.counter('graphql_errors_total', 'Errors returned to clients, by extensions.code', ['code']);
+  readonly dataloaderBatchSize = this.histogram('dataloader_batch_size', 'Keys per DataLoader batch', ['loader'], [1, 2, 5, 10, 20, 50, 100, 250]);
+  readonly dbPoolConnections = this.gauge('db_pool_connections', 'PostgreSQL pool connections by state (in_use, idle, waiting clients)', ['state']);
+  readonly dbQueryDuration = this.histogram(
+    'db_query_duration_seconds',
+    'SQL statement duration by leading keyword and outcome',
+    ['statement', 'outcome'],
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
+  readonly jobsEnqueued = this.counter('jobs_enqueued_total', 'Jobs enqueued by task (in transactions that may still roll back)', ['task']);
+  readonly jobsCompleted = this.counter('jobs_completed_total', 'Jobs completed by task', ['task']);
+  readonly jobsFailed = this.counter('jobs_failed_total', 'Job attempts that failed and will be retried, by task', ['task']);
+  readonly jobsDeadLettered = this.counter('jobs_dead_lettered_total', 'Jobs that used up their attempts, by task', ['task']);
+  readonly jobQueueLag = this.gauge('job_queue_lag_seconds', 'Age of the oldest job that is ready to run and not yet taken');
+  readonly wsConnections = this.gauge('websocket_connections', 'Open GraphQL WebSocket connections');
+  readonly wsDroppedMessages = this.counter(
+    'websocket_dropped_messages_total',
+    'Live updates dropped because a client read slower than they were sent',
+  );
+  readonly activeSubscriptions = this.gauge('graphql_active_subscriptions', 'Subscription operations currently streaming');
+  readonly pubsubMessages = this.counter(
+    'pubsub_messages_total',
+    'Live-update messages published (out) and delivered to local subscribers (in), by topic',
+    ['direction', 'topic'],
+  );
+  readonly circuitState = this.gauge(
+    'circuit_breaker_state',
+    'Circuit breaker state per integration: 0 closed, 1 half-open, 2 open, 3 isolated',
+    ['integration'],
+  );
+  readonly rateLimitRejections = this.counter('rate_limit_rejections_total', 'Requests refused by a rate limit, by limit', ['limit']);
+  readonly responseCacheRequests = this.counter(
+    'response_cache_requests_total',
+    'Cacheable queries by cache result: hit, miss, or bypass (the cache was unavailable)',
+    ['result'],
+  );
+  readonly responseCacheInvalidations = this.counter(
+    'response_cache_invalidations_total',
+    'Cache tags invalidated (each tag of each invalidation counts once)',
+  );
+  readonly responseCacheSize = this.gauge(
+    'response_cache_size',
+    'Size of the response cache: bytes in process memory, or entries in Redis',
+    ['unit'],
+  );
 
   private readonly collectors: (() => Promise<void> | void)[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  private counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** Samples state kept elsewhere (pool, sockets, queue) right before each scrape. */
