@@ -113,9 +113,7 @@ describe("someone else's data", () => {
 
 describe('trusted documents', () => {
   let enforcing: TestApp;
-  beforeAll(async () => {
-    enforcing = await startTestApp({ env: { TRUSTED_DOCUMENTS: 'enforce' } });
-  });
+  beforeAll(async () => (enforcing = await startTestApp({ env: { TRUSTED_DOCUMENTS: 'enforce' } })));
   afterAll(() => enforcing.stop());
 
   it('when TRUSTED_DOCUMENTS=enforce, then an operation outside the manifest is PERSISTED_QUERY_NOT_FOUND, over HTTP and WebSocket', async () => {
@@ -150,9 +148,7 @@ describe('trusted documents', () => {
 
 describe('cost budget', () => {
   let budgeted: TestApp;
-  beforeAll(async () => {
-    budgeted = await startTestApp({ env: { ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '20' } });
-  });
+  beforeAll(async () => (budgeted = await startTestApp({ env: { ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '20' } })));
   afterAll(() => budgeted.stop());
 
   it('when a caller spends its query-cost budget, then RATE_LIMITED with 429 and Retry-After; every response shows what is left', async () => {
