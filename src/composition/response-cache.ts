@@ -1,17 +1,21 @@
 // Owns the response cache's wiring: the policy table (who may share which type and field), which
-// domain event drops which tags, and the store (Redis when configured, else process memory).
+// domain event drops which tags, and the store (Redis when configured, else process memory
+// with invalidations relayed over PostgreSQL LISTEN/NOTIFY).
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import {
   entityTag,
   listTag,
   MemoryResponseStore,
+  PostgresInvalidationRelay,
   RedisResponseStore,
+  RelayedMemoryStore,
   ResponseCache,
   ResponseCacheInvalidator,
   type CachePolicyTable,
 } from '../platform/cache';
 import type { Config } from '../platform/config';
+import type { Database } from '../platform/database';
 import type { EventBus, EventHandler } from '../platform/events';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
@@ -103,24 +107,39 @@ export function invalidateAfterCommit(events: EventBus<AppEvents>, invalidator: 
   });
 }
 
-/** Redis when configured (shared by every instance), else the process's own bounded memory. */
-export function createResponseCacheInvalidator(
-  config: Config,
-  redis: Redis | null,
-  inProcessWorker: boolean,
-  logger: Logger,
-  metrics?: Metrics,
-): ResponseCacheInvalidator | undefined {
+/** The invalidation side of the cache, and how to let go of its connection at shutdown. */
+export interface ResponseCacheRuntime {
+  invalidator: ResponseCacheInvalidator;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis when configured (shared by every instance); otherwise each process's own bounded memory,
+ * with invalidations carried between processes by PostgreSQL LISTEN/NOTIFY, so an API without
+ * Redis still hears what a worker or another instance changed.
+ */
+export async function createResponseCacheInvalidator(options: {
+  config: Config;
+  redis: Redis | null;
+  database: Database;
+  databaseUrl: string;
+  logger: Logger;
+  metrics?: Metrics;
+}): Promise<ResponseCacheRuntime | undefined> {
+  const { config, redis, database, logger, metrics } = options;
   if (!config.responseCache.enabled) return undefined;
-  if (!redis && !inProcessWorker) {
-    // The events are handled by another process, which cannot reach this one's memory.
-    logger.warn('response cache off: an API process without REDIS_URL and without its own worker would not see invalidations');
-    return undefined;
+  const cacheLogger = logger.child({ component: 'response-cache' });
+  if (redis) {
+    return { invalidator: new ResponseCacheInvalidator(new RedisResponseStore(redis, config.redis.prefix, cacheLogger), metrics), close: async () => undefined };
   }
-  const store = redis
-    ? new RedisResponseStore(redis, config.redis.prefix, logger.child({ component: 'response-cache' }))
-    : new MemoryResponseStore(config.responseCache.maxBytes);
-  return new ResponseCacheInvalidator(store, metrics);
+  const relay = new PostgresInvalidationRelay({
+    connectionString: options.databaseUrl,
+    notify: (channel, payload) => database.sql('SELECT pg_notify($1, $2)', [channel, payload]).then(() => undefined),
+    logger: cacheLogger,
+  });
+  const store = new RelayedMemoryStore(new MemoryResponseStore(config.responseCache.maxBytes), relay);
+  await store.start();
+  return { invalidator: new ResponseCacheInvalidator(store, metrics), close: () => store.stop() };
 }
 
 export function createResponseCache(
