@@ -33,8 +33,8 @@ export const RESPONSE_CACHE_POLICY: CachePolicyTable = {
     User: { scope: 'PUBLIC', entity: true },
     Order: { scope: 'PRIVATE', entity: true, maxAgeSeconds: 120 },
     OrderItem: { scope: 'PRIVATE' },
-    // Attempts and refunds change a payment without an event of its own: never cached.
-    Payment: { scope: 'NONE' },
+    // Reached only through its order, whose tag PaymentChanged drops.
+    Payment: { scope: 'PRIVATE' },
     Notification: { scope: 'PRIVATE', entity: true, maxAgeSeconds: 120 },
     Money: { inherit: true },
     PageInfo: { inherit: true },
@@ -74,12 +74,12 @@ const INVALIDATED_BY: { [K in keyof AppEvents]?: (event: AppEvents[K]) => string
   OrderPlaced: (e) => [listTag('Order'), entityTag('User', e.customerId)],
   OrderStatusChanged: (e) => [entityTag('Order', e.orderId), listTag('Order'), entityTag('User', e.customerId)],
   NotificationCreated: () => [listTag('Notification')],
+  PaymentChanged: (e) => [entityTag('Order', e.orderId)],
 };
 
 /**
  * The event table's handler for one event: runs after the change committed (it is a job), ahead
- * of other jobs, and retries while the cache cannot be reached. A payment moving changes its
- * order's status, so `OrderStatusChanged` covers the nested `Payment` too.
+ * of other jobs, and retries while the cache cannot be reached.
  */
 export function cacheInvalidationHandler(invalidator: ResponseCacheInvalidator): CacheInvalidation {
   return <K extends keyof AppEvents & string>(event: K): EventHandler<AppEvents[K]> => ({
