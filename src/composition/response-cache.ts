@@ -98,11 +98,17 @@ export function cacheInvalidationHandler(invalidator: ResponseCacheInvalidator):
  * within a Redis round trip; the event's job does it again, also after a crash or an outage.
  */
 export function invalidateAfterCommit(events: EventBus<AppEvents>, invalidator: ResponseCacheInvalidator, logger: Logger): void {
-  events.onCommitted(async (type, payloads) => {
-    const tagsOf = INVALIDATED_BY[type as keyof AppEvents] as ((e: unknown) => string[]) | undefined;
-    if (!tagsOf) return;
-    await invalidator.invalidate(payloads.flatMap((payload) => tagsOf(payload))).catch((error: unknown) => {
-      logger.warn({ err: error instanceof Error ? error.message : error, event: type }, 'response cache: invalidation after commit failed; the event job retries it');
+  events.onCommitted(async (committed) => {
+    const tags = committed.flatMap(({ type, payloads }) => {
+      const tagsOf = INVALIDATED_BY[type as keyof AppEvents] as ((e: unknown) => string[]) | undefined;
+      return tagsOf ? payloads.flatMap((payload) => tagsOf(payload)) : [];
+    });
+    if (tags.length === 0) return;
+    await invalidator.invalidate([...new Set(tags)]).catch((error: unknown) => {
+      logger.warn(
+        { err: error instanceof Error ? error.message : error, events: committed.map((e) => e.type) },
+        'response cache: invalidation after commit failed; the event jobs retry it',
+      );
     });
   });
 }
