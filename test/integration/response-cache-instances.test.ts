@@ -66,7 +66,7 @@ describeWithRedis('response cache shared by two API instances and a worker throu
     const productId = await cluster.newProduct();
     const token = await cluster.customer();
     // The capture waits at the provider, so B caches the order while it is PENDING.
-    cluster.provider.setBehaviour({ mode: 'slow', delayMs: 2_000, times: 1 });
+    cluster.provider.setBehaviour({ mode: 'slow', delayMs: 8_000, times: 1 });
     const orderId = dataOf(
       await a.post<{ placeOrder: { id: string } }>({ query: PLACE_ORDER, variables: { i: { items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() } } }, { token }),
     ).placeOrder.id;
@@ -74,7 +74,7 @@ describeWithRedis('response cache shared by two API instances and a worker throu
     await eventually(
       async () => dataOf(await b.post<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, { token })).order.status,
       (status) => status === 'PAID',
-      { timeoutMs: 20_000, what: 'the order read as PAID on B' },
+      { timeoutMs: 30_000, what: 'the order read as PAID on B' },
     );
     // And it stays PAID from the cache from now on.
     const cached = await cluster.cachedOnB<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, token);

@@ -37,16 +37,17 @@ describe('response cache in process memory, invalidated across processes through
     const productId = await cluster.newProduct();
     const token = await cluster.customer();
     // The capture waits at the provider, so B caches the order while it is PENDING.
-    cluster.provider.setBehaviour({ mode: 'slow', delayMs: 2_000, times: 1 });
+    cluster.provider.setBehaviour({ mode: 'slow', delayMs: 8_000, times: 1 });
     const orderId = await cluster.placeOrder(productId, 1, token);
     const pending = await cluster.cachedOnB<OrderStatus>({ query: ORDER, variables: { id: orderId } }, token);
     expect(dataOf(pending).order.status).toBe('PENDING');
     await eventually(
       async () => dataOf(await cluster.b.post<OrderStatus>({ query: ORDER, variables: { id: orderId } }, { token })).order.status,
       (status) => status === 'PAID',
-      { timeoutMs: 20_000, what: 'the order read as PAID on B' },
+      { timeoutMs: 30_000, what: 'the order read as PAID on B' },
     );
-  });
+ 
+  }, 60_000);
 
   it('when B loses its listening connection, then it bypasses and empties its cache, and caches again once listening', async () => {
     const productId = await cluster.newProduct(10);

@@ -40,6 +40,8 @@ export async function startApiCluster(env: Record<string, string>): Promise<ApiC
     PORT: '0',
     ADMIN_EMAIL: adminEmail,
     ADMIN_PASSWORD: PASSWORD,
+    // Tests hold a capture at the provider for seconds (to read an order while PENDING).
+    PAYMENT_TIMEOUT_MS: '20000',
     ...env,
   };
   const apiA = startService('api', common, ['--no-worker']);
