@@ -51,7 +51,9 @@ export async function connectDatabase(options: {
       : undefined,
   });
   await dataSource.initialize();
-  const database = new Database(dataSource);
+  const database = new Database(dataSource, {
+    onRetry: metrics ? (sqlstate) => metrics.dbTransactionRetries.inc({ sqlstate }) : undefined,
+  });
   if (metrics) observePool(database, metrics);
   return { dataSource, database, queries };
 }
@@ -93,11 +95,6 @@ export async function createRuntime(options: {
   databaseUrl: string;
   adapters: Adapters;
   metrics?: Metrics;
-  /**
-   * This process runs the job worker too. Without Redis, only then can the events reach this
-   * process's in-memory response cache; an API alone on memory would serve stale answers.
-   */
-  inProcessWorker?: boolean;
 }): Promise<Runtime> {
   const { config, logger, databaseUrl } = options;
   const metrics = options.metrics ?? new Metrics();
@@ -115,7 +112,8 @@ export async function createRuntime(options: {
   // Start with the connection up when Redis is there, but never wait long for it: without it the
   // limits count in memory and persisted queries are re-sent in full.
   if (redis) await Promise.race([once(redis, 'ready').catch(() => undefined), sleep(2_000)]);
-  const responseCache = createResponseCacheInvalidator(config, redis, options.inProcessWorker ?? false, logger, metrics);
+  const cache = await createResponseCacheInvalidator({ config, redis, database, databaseUrl, logger, metrics });
+  const responseCache = cache?.invalidator;
   const application = composeApplication({
     database,
     config,
@@ -163,6 +161,7 @@ export async function createRuntime(options: {
       // API first (no new work), then the worker finishes its jobs, then the pool closes.
       for (const stop of stoppers) await stop();
       await application.modules.users.changes.stop();
+      await cache?.close();
       await pubsub.close();
       redis?.disconnect();
       await dataSource.destroy();

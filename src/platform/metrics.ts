@@ -34,6 +34,11 @@ export class Metrics {
     ['statement', 'outcome'],
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   );
+  readonly dbTransactionRetries = this.counter(
+    'db_transaction_retries_total',
+    'Transactions run again after PostgreSQL aborted them for a conflict, by SQLSTATE (40001, 40P01)',
+    ['sqlstate'],
+  );
   readonly jobsEnqueued = this.counter('jobs_enqueued_total', 'Jobs enqueued by task (in transactions that may still roll back)', ['task']);
   readonly jobsCompleted = this.counter('jobs_completed_total', 'Jobs completed by task', ['task']);
   readonly jobsFailed = this.counter('jobs_failed_total', 'Job attempts that failed and will be retried, by task', ['task']);

@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { PlaceOrderDocument } from '../generated/graphql';
-import { startCluster, type Cluster } from '../support/cluster';
-import { dataOf } from '../support/graphql-client';
+import { startApiCluster, type ApiCluster } from '../support/api-cluster';
 import { describeWithRedis, uniquePrefix, waitForSubscribers } from '../support/redis';
 import { connectLive } from '../support/ws-client';
 
@@ -11,12 +8,12 @@ const STOCK_CHANGED = 'subscription ($ids: [ID!]!) { stockChanged(productIds: $i
 
 describeWithRedis('two API instances and a worker on one PostgreSQL and Redis', (redisUrl) => {
   const prefix = uniquePrefix();
-  let cluster: Cluster;
+  let cluster: ApiCluster;
   let redis: Redis;
 
   beforeAll(async () => {
     redis = new Redis(redisUrl());
-    cluster = await startCluster({ redisUrl: redisUrl(), prefix });
+    cluster = await startApiCluster({ REDIS_URL: redisUrl(), REDIS_PREFIX: prefix });
   }, 120_000);
 
   afterAll(async () => {
@@ -25,8 +22,8 @@ describeWithRedis('two API instances and a worker on one PostgreSQL and Redis', 
   });
 
   it('when an order is placed through A, then a subscriber on B gets PENDING then PAID, and the stock change', async () => {
-    const productId = await cluster.createProduct({ stock: 10 });
-    const customer = await cluster.signUpCustomer();
+    const productId = await cluster.newProduct(10);
+    const customer = await cluster.signUp();
 
     const subscriber = connectLive(cluster.b.url, customer.token);
     const orders = subscriber.subscribe<{ orderUpdated: { id: string; status: string } }>(ORDER_UPDATED);
@@ -34,19 +31,13 @@ describeWithRedis('two API instances and a worker on one PostgreSQL and Redis', 
     await waitForSubscribers(redis, `${prefix}ORDER_UPDATED:customer:${customer.id}`);
     await waitForSubscribers(redis, `${prefix}STOCK_CHANGED:product:${productId}`);
 
-    const placed = dataOf(
-      await cluster.a.request(
-        PlaceOrderDocument,
-        { input: { items: [{ productId, quantity: 3 }], idempotencyKey: randomUUID() } },
-        { token: customer.token },
-      ),
-    ).placeOrder;
+    const placedId = await cluster.placeOrder(productId, 3, customer.token);
     const committedAt = Date.now();
 
     const events = await orders.waitFor(2, 15_000);
     expect(events.map((e) => [e.orderUpdated.id, e.orderUpdated.status])).toEqual([
-      [placed.id, 'PENDING'],
-      [placed.id, 'PAID'],
+      [placedId, 'PENDING'],
+      [placedId, 'PAID'],
     ]);
     expect((await stock.waitFor(1, 15_000))[0]!.stockChanged).toEqual({ productId, stock: 7 });
     const [pending, paid] = orders.received;

@@ -31,6 +31,8 @@ export function startService(kind: keyof typeof ENTRY_POINTS, env: Record<string
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'info',
       MIGRATE_ON_START: 'false',
+      // A free port: workers of parallel test files (and of other runs on the box) never collide.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
