@@ -25,12 +25,15 @@ describe('response cache in process memory, invalidated across processes through
     const productId = await cluster.newProduct(10);
     expect(dataOf(await cluster.cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.stock).toBe(10);
 
-    await cluster.placeOrder(productId, 3);
+    const orderId = await cluster.placeOrder(productId, 3);
 
     // The notification reaches B moments after A's commit; B never keeps the old page past it.
     const fresh = await eventually(() => pageOnB(productId), (r) => dataOf(r).product.stock === 7, { timeoutMs: 10_000, what: 'stock 7 on B' });
     expect(dataOf(fresh).product.stock).toBe(7);
     expect(dataOf(await cluster.cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.stock).toBe(7);
+    // The worker captures this order's payment in the background: let it finish here, or the next
+    // test's one slow capture would be spent on this order's instead of its own.
+    await eventually(async () => cluster.provider.capturesFor(orderId).length, (n) => n === 1, { timeoutMs: 20_000, what: 'the capture of this order' });
   });
 
   it('when the worker process marks an order PAID, then its customer reads PAID on B', async () => {
