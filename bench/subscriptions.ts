@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     // Warm-up: publish until every subscriber has seen an event, so all subscriptions are live.
     let warmups = 0;
     while (subscribers.some((s) => s.received.size === 0)) {
-      await redis.publish(channel, liveCodec.serialize({ productId, stock: -1 - warmups, at: new Date() }));
+      await redis.publish(channel, liveCodec.serialize({ productId, stock: -1 - warmups, version: 1 + warmups, at: new Date() }));
       warmups += 1;
       await sleep(100);
       if (warmups > 200) throw new Error('subscribers never all received the warm-up event');
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       const due = started + ((seq - 1) * 1000) / RATE;
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
-      await redis.publish(channel, liveCodec.serialize({ productId, stock: seq, at: new Date() }));
+      await redis.publish(channel, liveCodec.serialize({ productId, stock: seq, version: 1 + warmups + seq, at: new Date() }));
     }
     await sleep(2_000);
 

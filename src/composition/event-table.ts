@@ -7,20 +7,21 @@ import type { CatalogEvents, CatalogModule } from '../modules/catalog';
 import type { NotificationEvents, NotificationsModule } from '../modules/notifications';
 import type { OrderEvents, OrdersModule } from '../modules/orders';
 import type { PaymentsModule } from '../modules/payments';
-import { fromUnstamped, type EventHandler, type EventSubscription, type EventVersionTable } from '../platform/events';
+import { fromUnstamped, withField, type EventHandler, type EventSubscription, type EventVersionTable } from '../platform/events';
 
 /** Every domain event of the application, from every module. */
 export type AppEvents = CatalogEvents & OrderEvents & NotificationEvents;
 
 /**
  * Versions that can still be queued. Version 1: enqueued before payloads carried their name and
- * version. Drop an upgrade only once no job of that version can be left (the longest retry
+ * version. Version 3 of OrderStatusChanged and StockChanged: the order's or product's version
+ * after the change (null on older jobs: their live update publishes the current state). Drop an upgrade only once no job of that version can be left (the longest retry
  * schedule, 25 attempts, spans about three days, plus whatever waits in the dead letters).
  */
 export const EVENT_VERSIONS: EventVersionTable<AppEvents> = {
   OrderPlaced: { current: 2, upgrade: { 1: fromUnstamped } },
-  OrderStatusChanged: { current: 2, upgrade: { 1: fromUnstamped } },
-  StockChanged: { current: 2, upgrade: { 1: fromUnstamped } },
+  OrderStatusChanged: { current: 3, upgrade: { 1: fromUnstamped, 2: withField('orderVersion', null) } },
+  StockChanged: { current: 3, upgrade: { 1: fromUnstamped, 2: withField('productVersion', null) } },
   // Published stamped from their first release: no older version exists.
   ProductCreated: { current: 2, upgrade: {} },
   ProductUpdated: { current: 2, upgrade: {} },

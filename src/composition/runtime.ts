@@ -51,7 +51,9 @@ export async function connectDatabase(options: {
       : undefined,
   });
   await dataSource.initialize();
-  const database = new Database(dataSource);
+  const database = new Database(dataSource, {
+    onRetry: metrics ? (sqlstate) => metrics.dbTransactionRetries.inc({ sqlstate }) : undefined,
+  });
   if (metrics) observePool(database, metrics);
   return { dataSource, database, queries };
 }

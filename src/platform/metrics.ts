@@ -62,6 +62,12 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly dbTransactionRetries = new Counter({
+    name: 'db_transaction_retries_total',
+    help: 'Transactions run again after PostgreSQL aborted them for a conflict, by SQLSTATE (40001, 40P01)',
+    labelNames: ['sqlstate'] as const,
+    registers: [this.registry],
+  });
   readonly jobsEnqueued = new Counter({
     name: 'jobs_enqueued_total',
     help: 'Jobs enqueued by task (in transactions that may still roll back)',

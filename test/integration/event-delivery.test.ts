@@ -46,7 +46,7 @@ it('when a transaction that published an event rolls back, then no job exists fo
 
 it('when an event is published outside a transaction, then it is refused', async () => {
   await expect(
-    test.app.application.events.publish('StockChanged', { productId: randomUUID(), stock: 1, at: new Date().toISOString() }),
+    test.app.application.events.publish('StockChanged', { productId: randomUUID(), stock: 1, productVersion: 2, at: new Date().toISOString() }),
   ).rejects.toThrow(/outside a transaction/);
 });
 

@@ -32,7 +32,10 @@ export function createCatalogModule(deps: {
     deps.database,
     deps.events,
   );
-  const live = new StockLiveUpdates(deps.live, async (productId) => (await service.getProduct(productId))?.stock ?? null);
+  const live = new StockLiveUpdates(deps.live, async (productId) => {
+    const product = await service.getProduct(productId);
+    return product && { productId: product.id, stock: product.stock, version: product.version };
+  });
   const SubscriptionResolver = stockSubscriptionResolver(live);
   return {
     service,

@@ -7,8 +7,9 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /**
  * SQLSTATEs of a passing outage: the server shutting down or starting (57P01-57P03), the link
- * lost (class 08), too many connections (53300), and the transaction conflicts that a retry of
- * the whole request resolves (40001, 40P01).
+ * lost (class 08), too many connections (53300), and the transaction conflicts that
+ * `Database.transaction` retried as often as it may (40001, 40P01): a later retry of the whole
+ * request may still succeed.
  */
 const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', '40001', '40P01']);
 const TRANSIENT_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -31,6 +32,25 @@ export function isTransientDatabaseError(error: unknown): boolean {
     current = next.driverError ?? next.originalError ?? next.thrownValue ?? next.cause;
   }
   return false;
+}
+
+/** Conflicts between transactions that running the whole transaction again resolves. */
+const TRANSACTION_CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
+
+/**
+ * 40001 (serialization_failure) or 40P01 (deadlock_detected) when PostgreSQL aborted the
+ * transaction for a conflict with another one, else null. Looks through wrappers as
+ * `isTransientDatabaseError` does, since a service may rethrow a driver error as its cause.
+ */
+export function transactionConflictCode(error: unknown): string | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && TRANSACTION_CONFLICT_SQLSTATES.has(code)) return code;
+    const next = current as { driverError?: unknown; cause?: unknown };
+    current = next.driverError ?? next.cause;
+  }
+  return null;
 }
 
 /** PostgreSQL's foreign_key_violation: a row still referenced elsewhere. */

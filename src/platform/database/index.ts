@@ -1,7 +1,7 @@
 export { createDataSource, runMigrations } from './data-source';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 export { QueryObserver } from './query-logger';
-export { Database, type UnitOfWork } from './unit-of-work';
+export { Database, type ConflictRetryPolicy, type UnitOfWork } from './unit-of-work';
 export { resolveDatabaseTarget, type DatabaseTarget } from './target';
 export { KeysetListing, SqlParameters, type FilterConditions } from './keyset-page';
 export { isForeignKeyViolation, isUniqueViolation } from './errors';

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { transactionConflictCode } from './errors';
 
 /**
  * What application services see of transactions: run some work atomically. Everything the work
@@ -22,13 +24,34 @@ interface TransactionScope {
 }
 
 /**
+ * How often a whole transaction is tried when PostgreSQL aborts it for a conflict with another
+ * one (serialization failure, deadlock), and the backoff between tries: the first delay is
+ * `baseDelayMs` plus up to as much again at random (so the two parties do not collide again in
+ * step), doubling per try.
+ */
+export interface ConflictRetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  /** Called before each retry with the SQLSTATE that caused it (40001 or 40P01), e.g. to count it. */
+  onRetry?: (sqlstate: string) => void;
+}
+
+const DEFAULT_CONFLICT_RETRY: ConflictRetryPolicy = { attempts: 3, baseDelayMs: 10 };
+
+/**
  * The database handle repositories use. Inside `transaction()` the ambient EntityManager is the
  * transaction's, carried by AsyncLocalStorage so services need not thread it through every call.
  */
 export class Database implements UnitOfWork {
   private readonly ambient = new AsyncLocalStorage<TransactionScope>();
+  private readonly conflictRetry: ConflictRetryPolicy;
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(
+    readonly dataSource: DataSource,
+    conflictRetry: Partial<ConflictRetryPolicy> = {},
+  ) {
+    this.conflictRetry = { ...DEFAULT_CONFLICT_RETRY, ...conflictRetry };
+  }
 
   get manager(): EntityManager {
     return this.ambient.getStore()?.manager ?? this.dataSource.manager;
@@ -75,7 +98,30 @@ export class Database implements UnitOfWork {
     else await callback();
   }
 
+  /**
+   * A transaction PostgreSQL aborted for a conflict (40001, 40P01) left nothing behind, so it is
+   * run again from the start, up to `attempts` times; then the error goes to the caller (who
+   * answers SERVICE_UNAVAILABLE). Only the outermost transaction retries: a joined one cannot
+   * roll back alone. Every attempt has its own scope (locals, hooks), and `work` must do nothing
+   * a rollback cannot undo, which is what a transaction asks of it anyway (a job or a client
+   * retrying after the failure would run it again too).
+   */
   private async outermostTransaction<T>(work: () => Promise<T>): Promise<T> {
+    const { attempts, baseDelayMs, onRetry } = this.conflictRetry;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.attemptTransaction(work);
+      } catch (error) {
+        const conflict = transactionConflictCode(error);
+        if (!conflict || attempt >= attempts) throw error;
+        onRetry?.(conflict);
+        const delay = baseDelayMs * 2 ** (attempt - 1);
+        await sleep(delay + Math.random() * delay);
+      }
+    }
+  }
+
+  private async attemptTransaction<T>(work: () => Promise<T>): Promise<T> {
     const afterCommit: (() => Promise<void>)[] = [];
     const result = await this.dataSource.transaction((manager) => {
       const scope: TransactionScope = { manager, locals: new Map(), beforeCommit: [], afterCommit };

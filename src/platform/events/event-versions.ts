@@ -23,6 +23,14 @@ export interface EventVersions {
  */
 export const fromUnstamped = (payload: Payload): Payload => payload;
 
+/**
+ * The upgrade for a version that added a field: older payloads get `value`, which says the field
+ * was not recorded (e.g. null), and handlers read that as "look the value up now".
+ */
+export const withField =
+  (name: string, value: unknown) =>
+  (payload: Payload): Payload => ({ ...payload, [name]: value });
+
 /** A job's payload, upgraded to the current version and stamped. */
 export function toCurrentVersion(event: string, payload: unknown, versions: EventVersions): Payload {
   let upgraded = payload as Payload;

@@ -11,6 +11,7 @@ export {
 export { eventJobHandlers } from './event-dispatcher';
 export {
   fromUnstamped,
+  withField,
   toCurrentVersion,
   type EventStamp,
   type EventVersions,

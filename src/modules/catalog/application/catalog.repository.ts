@@ -1,7 +1,7 @@
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { Product, ProductChanges, ProductDraft, ProductFilter } from '../domain/product';
 import type { RatingSummary, Review } from '../domain/review';
-import type { ReservedLine, StockLine } from '../domain/stock';
+import type { ReservedLine, StockLevel, StockLine } from '../domain/stock';
 
 export type VersionedUpdate = { outcome: 'updated'; product: Product } | { outcome: 'stale'; currentVersion: number } | { outcome: 'missing' };
 
@@ -21,8 +21,8 @@ export interface ProductRepository {
    * order so concurrent orders never deadlock.
    */
   reserve(lines: readonly StockLine[]): Promise<ReservedLine[]>;
-  /** Returns units to stock; the new stock level per product. */
-  release(lines: readonly StockLine[]): Promise<{ productId: string; stock: number }[]>;
+  /** Returns units to stock; the new stock level (and version) per product. */
+  release(lines: readonly StockLine[]): Promise<StockLevel[]>;
 }
 
 export interface NewReview {

@@ -6,7 +6,7 @@ import type { UnitOfWork } from '../../../platform/database/unit-of-work';
 import type { EventPublisher } from '../../../platform/events';
 import type { Viewer } from '../../../platform/viewer';
 import type { CatalogEvents } from '../domain/catalog.events';
-import type { ReservedLine, StockLine } from '../domain/stock';
+import type { ReservedLine, StockLevel, StockLine } from '../domain/stock';
 import { ProductNotFoundError, StaleProductVersionError } from '../domain/catalog.errors';
 import {
   LIMITS,
@@ -91,7 +91,7 @@ export class CatalogService {
     return this.unitOfWork.transaction(async () => {
       const product = isUuid(id) ? await this.products.addStock(id, quantity) : null;
       if (!product) throw new ProductNotFoundError(id);
-      await this.stockChanged([{ productId: product.id, stock: product.stock }]);
+      await this.stockChanged([{ productId: product.id, stock: product.stock, version: product.version }]);
       return product;
     });
   }
@@ -103,7 +103,7 @@ export class CatalogService {
   async reserveStock(lines: readonly StockLine[]): Promise<ReservedLine[]> {
     return this.unitOfWork.transaction(async () => {
       const reserved = await this.products.reserve(lines);
-      await this.stockChanged(reserved.map((l) => ({ productId: l.productId, stock: l.stockLeft })));
+      await this.stockChanged(reserved.map((l) => ({ productId: l.productId, stock: l.stockLeft, version: l.productVersion })));
       return reserved;
     });
   }
@@ -115,11 +115,11 @@ export class CatalogService {
     });
   }
 
-  private async stockChanged(levels: { productId: string; stock: number }[]): Promise<void> {
+  private async stockChanged(levels: StockLevel[]): Promise<void> {
     const at = new Date().toISOString();
     await this.events.publishAll(
       'StockChanged',
-      levels.map(({ productId, stock }) => ({ productId, stock, at })),
+      levels.map(({ productId, stock, version }) => ({ productId, stock, productVersion: version, at })),
     );
   }
 

@@ -4,6 +4,7 @@ import { isUuid } from '../../../platform/ids';
 import type { LiveChannels } from '../../../platform/pubsub';
 import type { StockChanged } from '../domain/catalog.events';
 import { MAX_WATCHED_PRODUCTS, type CatalogLiveTopics } from '../domain/catalog.live';
+import type { StockLevel } from '../domain/stock';
 
 type StockChange = CatalogLiveTopics['STOCK_CHANGED'];
 
@@ -14,7 +15,7 @@ const LIVE_UPDATE_MAX_ATTEMPTS = 5;
 export class StockLiveUpdates {
   constructor(
     private readonly channels: LiveChannels<CatalogLiveTopics>,
-    private readonly currentStock: (productId: string) => Promise<number | null>,
+    private readonly currentLevel: (productId: string) => Promise<StockLevel | null>,
   ) {}
 
   /** 1 to 100 ids; an unknown or malformed id simply never changes. */
@@ -36,14 +37,18 @@ export class StockLiveUpdates {
       transactional: false,
       maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
       // First attempts publish the event's level, in order. A retried job (e.g. after a Redis
-      // outage) may run after newer changes, so it publishes the stock as it is now instead.
+      // outage) may run after newer changes, so it publishes the stock as it is now instead (as
+      // does a job from before events carried the version). Either way with the version of the
+      // level it shows: a repeated delivery repeats the version, and a client drops it.
       handle: async (event, context) => {
-        const stock = context.attempt > 1 ? await this.currentStock(event.productId) : event.stock;
-        if (stock === null) return;
+        const fresh = context.attempt > 1 || event.productVersion === null;
+        const level = fresh ? await this.currentLevel(event.productId) : { stock: event.stock, version: event.productVersion! };
+        if (level === null) return;
         await this.channels.publish('STOCK_CHANGED', [`product:${event.productId}`], {
           productId: event.productId,
-          stock,
-          at: context.attempt > 1 ? new Date() : new Date(event.at),
+          stock: level.stock,
+          version: level.version,
+          at: fresh ? new Date() : new Date(event.at),
         });
       },
     };

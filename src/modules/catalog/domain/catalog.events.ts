@@ -2,6 +2,11 @@
 export interface StockChanged {
   productId: string;
   stock: number;
+  /**
+   * The product's version after this change (since event version 3). Null on a job enqueued
+   * before that: its live update then publishes the stock as it is now, with its version.
+   */
+  productVersion: number | null;
   at: string;
 }
 

@@ -9,4 +9,13 @@ export interface StockLine {
 export interface ReservedLine extends StockLine {
   unitPrice: Money;
   stockLeft: number;
+  /** The product's version after the units were taken. */
+  productVersion: number;
+}
+
+/** A product's stock level and the product's version that has it. */
+export interface StockLevel {
+  productId: string;
+  stock: number;
+  version: number;
 }

@@ -10,6 +10,12 @@ export class StockChangeType {
   @Field(() => Int)
   stock!: number;
 
+  @Field(() => Int, {
+    description:
+      "The product's version with this stock level (Product.version). Live updates are not resumable and may repeat: drop a change whose version is not above the one you hold, and refetch after reconnecting.",
+  })
+  version!: number;
+
   @Field()
   at!: Date;
 }

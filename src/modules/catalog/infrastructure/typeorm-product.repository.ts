@@ -2,7 +2,7 @@ import { isUniqueViolation, KeysetListing, type Database, type FilterConditions 
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { ProductRepository, VersionedUpdate } from '../application/catalog.repository';
 import { InsufficientStockError, ProductNotFoundError, SkuTakenError, StockLimitError } from '../domain/catalog.errors';
-import type { ReservedLine, StockLine } from '../domain/stock';
+import type { ReservedLine, StockLevel, StockLine } from '../domain/stock';
 import { LIMITS, type Product, type ProductChanges, type ProductDraft, type ProductFilter } from '../domain/product';
 
 /** A products row as the statements below select it (snake_case columns). */
@@ -94,7 +94,14 @@ export class TypeOrmProductRepository implements ProductRepository {
    * lock, so it is the latest committed value; the CHECK (stock >= 0) backs the arithmetic.
    */
   async reserve(lines: readonly StockLine[]): Promise<ReservedLine[]> {
-    const rows = await this.db.sql<{ id: string; stock: number; price_amount: number | null; currency: string | null; stock_left: number | null }>(
+    const rows = await this.db.sql<{
+      id: string;
+      stock: number;
+      price_amount: number | null;
+      currency: string | null;
+      stock_left: number | null;
+      version: number | null;
+    }>(
       `WITH wanted AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(product_id, quantity)),
             locked AS (SELECT id, stock FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE),
             short AS (SELECT 1 FROM wanted w LEFT JOIN locked l ON l.id = w.product_id WHERE l.id IS NULL OR l.stock < w.quantity),
@@ -103,8 +110,9 @@ export class TypeOrmProductRepository implements ProductRepository {
                  SET stock = p.stock - w.quantity, version = p.version + 1, updated_at = now()
                 FROM wanted w JOIN locked l ON l.id = w.product_id
                WHERE p.id = l.id AND NOT EXISTS (SELECT 1 FROM short)
-              RETURNING p.id, p.price_amount, p.currency, p.stock)
-       SELECT l.id, l.stock, t.price_amount, t.currency, t.stock AS stock_left FROM locked l LEFT JOIN taken t ON t.id = l.id`,
+              RETURNING p.id, p.price_amount, p.currency, p.stock, p.version)
+       SELECT l.id, l.stock, t.price_amount, t.currency, t.stock AS stock_left, t.version
+         FROM locked l LEFT JOIN taken t ON t.id = l.id`,
       [lines.map((l) => l.productId), lines.map((l) => l.quantity)],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -115,23 +123,23 @@ export class TypeOrmProductRepository implements ProductRepository {
     }
     return lines.map((line) => {
       const row = byId.get(line.productId)!;
-      return { ...line, unitPrice: { amount: row.price_amount!, currency: row.currency! }, stockLeft: row.stock_left! };
+      return { ...line, unitPrice: { amount: row.price_amount!, currency: row.currency! }, stockLeft: row.stock_left!, productVersion: row.version! };
     });
   }
 
   /** One statement, with the rows locked in id order like `reserve` (the UPDATE joins `locked`). */
-  async release(lines: readonly StockLine[]): Promise<{ productId: string; stock: number }[]> {
+  async release(lines: readonly StockLine[]): Promise<StockLevel[]> {
     const ids = lines.map((l) => l.productId);
-    const rows = await this.db.sql<{ id: string; stock: number }>(
+    const rows = await this.db.sql<{ id: string; stock: number; version: number }>(
       `WITH locked AS (SELECT id FROM products WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
        UPDATE products p
           SET stock = p.stock + l.quantity, version = p.version + 1, updated_at = now()
          FROM unnest($1::uuid[], $2::int[]) AS l(product_id, quantity), locked
         WHERE p.id = l.product_id AND locked.id = p.id
-        RETURNING p.id, p.stock`,
+        RETURNING p.id, p.stock, p.version`,
       [ids, lines.map((l) => l.quantity)],
     );
-    return rows.map((r) => ({ productId: r.id, stock: r.stock }));
+    return rows.map((r) => ({ productId: r.id, stock: r.stock, version: r.version }));
   }
 }
 

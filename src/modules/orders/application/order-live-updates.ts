@@ -2,7 +2,7 @@ import { requireViewer } from '../../../platform/authorization';
 import type { EventHandler, HandlerContext } from '../../../platform/events';
 import type { LiveChannels } from '../../../platform/pubsub';
 import { isAdmin, type Viewer } from '../../../platform/viewer';
-import type { Order } from '../domain/order';
+import { PLACED_ORDER_VERSION, type Order } from '../domain/order';
 import type { OrderPlaced, OrderStatusChanged } from '../domain/order.events';
 import type { OrderStatus } from '../domain/order-status';
 import { orderChannels, type OrderLiveTopics } from '../domain/order.live';
@@ -35,10 +35,12 @@ export class OrderLiveUpdates {
    * On its first attempt a job publishes the order as it was at its event: the per-order job
    * queue runs those in order, so subscribers see PENDING then PAID. A retried job (e.g. after a
    * Redis outage) may run after newer ones, so it publishes the order as it is now instead, and
-   * the last status a subscriber sees is never an older one.
+   * the last status a subscriber sees is never an older one. Either way the message carries the
+   * version of the state it shows, so a repeated delivery repeats the version and a client drops it.
+   * (`snapshot` is null when the event did not record the version: the order as it is now, too.)
    */
-  async publish(snapshot: Order, context: HandlerContext): Promise<void> {
-    const order = context.attempt > 1 ? (await this.orders.findByIds([snapshot.id]))[0] : snapshot;
+  async publish(orderId: string, snapshot: Order | null, context: HandlerContext): Promise<void> {
+    const order = context.attempt > 1 || !snapshot ? (await this.orders.findByIds([orderId]))[0] : snapshot;
     if (order) await this.channels.publish('ORDER_UPDATED', orderChannels(order), order);
   }
 
@@ -49,13 +51,14 @@ export class OrderLiveUpdates {
         name: 'orders.live-on-order-placed',
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
-        handle: (event, context) => this.publish(snapshot(event, 'PENDING', event.placedAt), context),
+        handle: (event, context) => this.publish(event.orderId, snapshot(event, 'PENDING', PLACED_ORDER_VERSION, event.placedAt), context),
       },
       liveOnStatusChanged: {
         name: 'orders.live-on-status-changed',
         transactional: false,
         maxAttempts: LIVE_UPDATE_MAX_ATTEMPTS,
-        handle: (event, context) => this.publish(snapshot(event, event.to, event.at), context),
+        handle: (event, context) =>
+          this.publish(event.orderId, event.orderVersion === null ? null : snapshot(event, event.to, event.orderVersion, event.at), context),
       },
     };
   }
@@ -65,6 +68,7 @@ export class OrderLiveUpdates {
 function snapshot(
   event: Pick<OrderPlaced, 'orderId' | 'customerId' | 'total' | 'placedAt'>,
   status: OrderStatus,
+  version: number,
   at: string,
 ): Order {
   return {
@@ -72,6 +76,7 @@ function snapshot(
     customerId: event.customerId,
     status,
     total: event.total,
+    version,
     createdAt: new Date(event.placedAt),
     updatedAt: new Date(at),
   };

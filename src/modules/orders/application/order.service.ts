@@ -169,7 +169,7 @@ export class OrderService {
       const items = (await this.orders.itemsOf([order.id])).get(order.id) ?? [];
       await this.stock.releaseStock(items.map((i) => ({ productId: i.productId, quantity: i.quantity })));
     }
-    await this.events.publish('OrderStatusChanged', { ...change.event, at: updated.updatedAt.toISOString() });
+    await this.events.publish('OrderStatusChanged', { ...change.event, at: updated.updatedAt.toISOString(), orderVersion: updated.version });
     return updated;
   }
 

@@ -19,6 +19,11 @@ export interface OrderStatusChanged {
   reason?: string;
   placedAt: string;
   at: string;
+  /**
+   * The order's version after this change (since event version 3). Null on a job enqueued
+   * before that: its live update then publishes the order as it is now, with its version.
+   */
+  orderVersion: number | null;
 }
 
 /** Events the orders module publishes. Payloads are plain JSON: they travel through the job queue. */

@@ -30,6 +30,7 @@ describe('changing an order status', () => {
     customerId: 'c1',
     status,
     total: { amount: 500, currency: 'EUR' },
+    version: 1,
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-01-01T00:00:00Z'),
   });

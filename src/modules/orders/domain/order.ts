@@ -15,9 +15,14 @@ export interface Order {
   customerId: string;
   status: OrderStatus;
   total: Money;
+  /** PLACED_ORDER_VERSION when placed, one more with every status change: clients order live updates by it. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** An order's version when it is placed (its first live update, OrderPlaced, carries no version of its own). */
+export const PLACED_ORDER_VERSION = 1;
 
 export interface OrderLine {
   productId: string;
@@ -71,8 +76,8 @@ export function orderTotal(items: readonly OrderItem[]): Money {
 export interface StatusChange {
   to: OrderStatus;
   releasesStock: boolean;
-  /** Without `at`: the event carries the time the change was stored, which only the store knows. */
-  event: Omit<OrderStatusChanged, 'at'>;
+  /** Without `at` and `orderVersion`: the time and version of the stored change, which only the store knows. */
+  event: Omit<OrderStatusChanged, 'at' | 'orderVersion'>;
 }
 
 /**

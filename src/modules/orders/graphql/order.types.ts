@@ -32,6 +32,12 @@ export class OrderType {
   @Field(() => MoneyType)
   total!: MoneyType;
 
+  @Field(() => Int, {
+    description:
+      'Grows by one with every change of the order. Live updates are not resumable and may repeat: drop an orderUpdated whose version is not above the one you hold, and refetch after reconnecting.',
+  })
+  version!: number;
+
   @Field()
   createdAt!: Date;
 
@@ -46,6 +52,7 @@ export class OrderType {
       id: order.id,
       status: order.status as OrderStatusEnum,
       total: MoneyType.from(order.total),
+      version: order.version,
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
       customerId: order.customerId,

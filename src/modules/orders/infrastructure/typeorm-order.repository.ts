@@ -3,7 +3,7 @@ import { addJobsSql, type JobQueue } from '../../../platform/jobs';
 import type { Money } from '../../../platform/money';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { ClaimedOrder, OrderFilter, OrderRepository } from '../application/order.repository';
-import type { Order, OrderItem } from '../domain/order';
+import { PLACED_ORDER_VERSION, type Order, type OrderItem } from '../domain/order';
 import type { OrderStatus } from '../domain/order-status';
 
 /** ISO 4217's "no currency": a claimed order has no total until its items are priced. */
@@ -16,11 +16,12 @@ interface OrderRow {
   status: OrderStatus;
   total_amount: number;
   currency: string;
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'o.id, o.customer_id, o.status, o.total_amount, o.currency, o.created_at, o.updated_at';
+const COLUMNS = 'o.id, o.customer_id, o.status, o.total_amount, o.currency, o.version, o.created_at, o.updated_at';
 
 /** Orders in SQL over the data source's connection; rows become domain objects in `fromRow` only. */
 export class TypeOrmOrderRepository implements OrderRepository {
@@ -35,11 +36,11 @@ export class TypeOrmOrderRepository implements OrderRepository {
 
   async claimIdempotencyKey(customerId: string, idempotencyKey: string, requestHash: string): Promise<ClaimedOrder | null> {
     const rows = await this.db.sql<{ id: string; created_at: Date }>(
-      `INSERT INTO orders (customer_id, status, total_amount, currency, idempotency_key, request_hash)
-       VALUES ($1, 'PENDING', 0, $2, $3, $4)
+      `INSERT INTO orders (customer_id, status, total_amount, currency, idempotency_key, request_hash, version)
+       VALUES ($1, 'PENDING', 0, $2, $3, $4, $5)
        ON CONFLICT (customer_id, idempotency_key) DO NOTHING
        RETURNING id, created_at`,
-      [customerId, NO_CURRENCY, idempotencyKey, requestHash],
+      [customerId, NO_CURRENCY, idempotencyKey, requestHash, PLACED_ORDER_VERSION],
     );
     return rows[0] ? { id: rows[0].id, createdAt: rows[0].created_at } : null;
   }
@@ -139,6 +140,7 @@ function fromRow(r: OrderRow): Order {
     customerId: r.customer_id,
     status: r.status,
     total: { amount: r.total_amount, currency: r.currency },
+    version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
