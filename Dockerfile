@@ -15,7 +15,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json ./
-COPY codegen.ts schema.graphql persisted-operations.json ./
+COPY schema.graphql persisted-operations.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts

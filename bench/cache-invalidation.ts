@@ -11,7 +11,8 @@
  *   - the readers' hit ratio and req/s on B.
  *
  *   BENCH_SECONDS (10)  BENCH_READERS (8)  BENCH_PRODUCTS (200)  BENCH_HOT (5)  BENCH_WRITE_INTERVAL_MS (50)
- *   BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379)
+ *   BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres)  BENCH_REDIS_URL (redis://127.0.0.1:6379;
+ *   `none`: no Redis, each process caches in memory and invalidations travel over LISTEN/NOTIFY)
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,7 @@ const HOT = Number(process.env.BENCH_HOT ?? 5);
 const WRITE_INTERVAL_MS = Number(process.env.BENCH_WRITE_INTERVAL_MS ?? 50);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WITH_REDIS = REDIS_URL !== 'none';
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password-1' };
 
 const PAGE = `query ProductPage($id: ID!) {
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
       JWT_SECRET: randomBytes(32).toString('hex'),
       PAYMENT_PROVIDER_URL: 'http://127.0.0.1:9',
       DATABASE_URL: dbUrl,
-      REDIS_URL,
+      ...(WITH_REDIS ? { REDIS_URL } : {}),
       REDIS_PREFIX: `sg-bench-${randomBytes(4).toString('hex')}:`,
       HOST: '127.0.0.1',
       PORT: '0',
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
       if (newest && read.stock < newest.stock) stale += 1;
     }
     const hits = reads.filter((r) => r.hit).length;
-    console.log('\n=== response cache invalidation (A writes, B reads) ===');
+    console.log(`\n=== response cache invalidation (A writes, B reads; ${WITH_REDIS ? 'Redis' : 'process memory + LISTEN/NOTIFY'}) ===`);
     console.log(`duration               ${elapsed.toFixed(1)} s, ${READERS} readers on B, ${PRODUCTS} products, ${HOT} hot`);
     console.log(`changes through A      ${latencies.length}`);
     console.log(`commit -> fresh on B   p50 ${pct(latencies, 50)} ms, p99 ${pct(latencies, 99)} ms, max ${pct(latencies, 100)} ms (from sending the change)`);

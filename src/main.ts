@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   }
   const metrics = new Metrics();
   const adapters = await createAdapters(config, logger, { runsJobs: withWorker, metrics });
-  const runtime = await connectingTo(names.url, database.url, () => createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics, inProcessWorker: withWorker }));
+  const runtime = await connectingTo(names.url, database.url, () => createRuntime({ config, logger, databaseUrl: database.url, adapters, metrics }));
   if (config.admin.email && config.admin.password) {
     const { created } = await runtime.application.modules.users.service.ensureAdmin({
       email: config.admin.email,

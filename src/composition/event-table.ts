@@ -6,11 +6,11 @@ import type { AnalyticsModule } from '../modules/analytics';
 import type { CatalogEvents, CatalogModule } from '../modules/catalog';
 import type { NotificationEvents, NotificationsModule } from '../modules/notifications';
 import type { OrderEvents, OrdersModule } from '../modules/orders';
-import type { PaymentsModule } from '../modules/payments';
+import type { PaymentEvents, PaymentsModule } from '../modules/payments';
 import { fromUnstamped, withField, type EventHandler, type EventSubscription, type EventVersionTable } from '../platform/events';
 
 /** Every domain event of the application, from every module. */
-export type AppEvents = CatalogEvents & OrderEvents & NotificationEvents;
+export type AppEvents = CatalogEvents & OrderEvents & PaymentEvents & NotificationEvents;
 
 /**
  * Versions that can still be queued. Version 1: enqueued before payloads carried their name and
@@ -26,6 +26,7 @@ export const EVENT_VERSIONS: EventVersionTable<AppEvents> = {
   ProductCreated: { current: 2, upgrade: {} },
   ProductUpdated: { current: 2, upgrade: {} },
   ReviewAdded: { current: 2, upgrade: {} },
+  PaymentChanged: { current: 2, upgrade: {} },
   NotificationCreated: { current: 2, upgrade: { 1: fromUnstamped } },
 };
 
@@ -60,6 +61,7 @@ export function eventSubscriptions(modules: {
         { event: 'ProductUpdated', handler: invalidateCache('ProductUpdated'), priority: MONEY_FIRST },
         { event: 'ReviewAdded', handler: invalidateCache('ReviewAdded'), priority: MONEY_FIRST },
         { event: 'NotificationCreated', handler: invalidateCache('NotificationCreated'), priority: MONEY_FIRST },
+        { event: 'PaymentChanged', handler: invalidateCache('PaymentChanged'), priority: MONEY_FIRST },
       ]
     : [];
   return [

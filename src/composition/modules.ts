@@ -92,6 +92,7 @@ export function composeApplication(deps: {
     database,
     gateway: adapters.gateway,
     orders: orderPayments(orders),
+    events,
     jobMaxAttempts: config.payments.jobMaxAttempts,
   });
   const notifications = createNotificationsModule({ database, users: users.service, email: adapters.email, jobs, events, live });

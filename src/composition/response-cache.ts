@@ -1,17 +1,21 @@
 // Owns the response cache's wiring: the policy table (who may share which type and field), which
-// domain event drops which tags, and the store (Redis when configured, else process memory).
+// domain event drops which tags, and the store (Redis when configured, else process memory
+// with invalidations relayed over PostgreSQL LISTEN/NOTIFY).
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import {
   entityTag,
   listTag,
   MemoryResponseStore,
+  PostgresInvalidationRelay,
   RedisResponseStore,
+  RelayedMemoryStore,
   ResponseCache,
   ResponseCacheInvalidator,
   type CachePolicyTable,
 } from '../platform/cache';
 import type { Config } from '../platform/config';
+import type { Database } from '../platform/database';
 import type { EventBus, EventHandler } from '../platform/events';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
@@ -29,8 +33,8 @@ export const RESPONSE_CACHE_POLICY: CachePolicyTable = {
     User: { scope: 'PUBLIC', entity: true },
     Order: { scope: 'PRIVATE', entity: true, maxAgeSeconds: 120 },
     OrderItem: { scope: 'PRIVATE' },
-    // Attempts and refunds change a payment without an event of its own: never cached.
-    Payment: { scope: 'NONE' },
+    // Reached only through its order, whose tag PaymentChanged drops.
+    Payment: { scope: 'PRIVATE' },
     Notification: { scope: 'PRIVATE', entity: true, maxAgeSeconds: 120 },
     Money: { inherit: true },
     PageInfo: { inherit: true },
@@ -70,12 +74,12 @@ const INVALIDATED_BY: { [K in keyof AppEvents]?: (event: AppEvents[K]) => string
   OrderPlaced: (e) => [listTag('Order'), entityTag('User', e.customerId)],
   OrderStatusChanged: (e) => [entityTag('Order', e.orderId), listTag('Order'), entityTag('User', e.customerId)],
   NotificationCreated: () => [listTag('Notification')],
+  PaymentChanged: (e) => [entityTag('Order', e.orderId)],
 };
 
 /**
  * The event table's handler for one event: runs after the change committed (it is a job), ahead
- * of other jobs, and retries while the cache cannot be reached. A payment moving changes its
- * order's status, so `OrderStatusChanged` covers the nested `Payment` too.
+ * of other jobs, and retries while the cache cannot be reached.
  */
 export function cacheInvalidationHandler(invalidator: ResponseCacheInvalidator): CacheInvalidation {
   return <K extends keyof AppEvents & string>(event: K): EventHandler<AppEvents[K]> => ({
@@ -94,33 +98,54 @@ export function cacheInvalidationHandler(invalidator: ResponseCacheInvalidator):
  * within a Redis round trip; the event's job does it again, also after a crash or an outage.
  */
 export function invalidateAfterCommit(events: EventBus<AppEvents>, invalidator: ResponseCacheInvalidator, logger: Logger): void {
-  events.onCommitted(async (type, payloads) => {
-    const tagsOf = INVALIDATED_BY[type as keyof AppEvents] as ((e: unknown) => string[]) | undefined;
-    if (!tagsOf) return;
-    await invalidator.invalidate(payloads.flatMap((payload) => tagsOf(payload))).catch((error: unknown) => {
-      logger.warn({ err: error instanceof Error ? error.message : error, event: type }, 'response cache: invalidation after commit failed; the event job retries it');
+  events.onCommitted(async (committed) => {
+    const tags = committed.flatMap(({ type, payloads }) => {
+      const tagsOf = INVALIDATED_BY[type as keyof AppEvents] as ((e: unknown) => string[]) | undefined;
+      return tagsOf ? payloads.flatMap((payload) => tagsOf(payload)) : [];
+    });
+    if (tags.length === 0) return;
+    await invalidator.invalidate([...new Set(tags)]).catch((error: unknown) => {
+      logger.warn(
+        { err: error instanceof Error ? error.message : error, events: committed.map((e) => e.type) },
+        'response cache: invalidation after commit failed; the event jobs retry it',
+      );
     });
   });
 }
 
-/** Redis when configured (shared by every instance), else the process's own bounded memory. */
-export function createResponseCacheInvalidator(
-  config: Config,
-  redis: Redis | null,
-  inProcessWorker: boolean,
-  logger: Logger,
-  metrics?: Metrics,
-): ResponseCacheInvalidator | undefined {
+/** The invalidation side of the cache, and how to let go of its connection at shutdown. */
+export interface ResponseCacheRuntime {
+  invalidator: ResponseCacheInvalidator;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis when configured (shared by every instance); otherwise each process's own bounded memory,
+ * with invalidations carried between processes by PostgreSQL LISTEN/NOTIFY, so an API without
+ * Redis still hears what a worker or another instance changed.
+ */
+export async function createResponseCacheInvalidator(options: {
+  config: Config;
+  redis: Redis | null;
+  database: Database;
+  databaseUrl: string;
+  logger: Logger;
+  metrics?: Metrics;
+}): Promise<ResponseCacheRuntime | undefined> {
+  const { config, redis, database, logger, metrics } = options;
   if (!config.responseCache.enabled) return undefined;
-  if (!redis && !inProcessWorker) {
-    // The events are handled by another process, which cannot reach this one's memory.
-    logger.warn('response cache off: an API process without REDIS_URL and without its own worker would not see invalidations');
-    return undefined;
+  const cacheLogger = logger.child({ component: 'response-cache' });
+  if (redis) {
+    return { invalidator: new ResponseCacheInvalidator(new RedisResponseStore(redis, config.redis.prefix, cacheLogger), metrics), close: async () => undefined };
   }
-  const store = redis
-    ? new RedisResponseStore(redis, config.redis.prefix, logger.child({ component: 'response-cache' }))
-    : new MemoryResponseStore(config.responseCache.maxBytes);
-  return new ResponseCacheInvalidator(store, metrics);
+  const relay = new PostgresInvalidationRelay({
+    connectionString: options.databaseUrl,
+    notify: (channel, payload) => database.sql('SELECT pg_notify($1, $2)', [channel, payload]).then(() => undefined),
+    logger: cacheLogger,
+  });
+  const store = new RelayedMemoryStore(new MemoryResponseStore(config.responseCache.maxBytes), relay);
+  await store.start();
+  return { invalidator: new ResponseCacheInvalidator(store, metrics), close: () => store.stop() };
 }
 
 export function createResponseCache(

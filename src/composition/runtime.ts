@@ -95,11 +95,6 @@ export async function createRuntime(options: {
   databaseUrl: string;
   adapters: Adapters;
   metrics?: Metrics;
-  /**
-   * This process runs the job worker too. Without Redis, only then can the events reach this
-   * process's in-memory response cache; an API alone on memory would serve stale answers.
-   */
-  inProcessWorker?: boolean;
 }): Promise<Runtime> {
   const { config, logger, databaseUrl } = options;
   const metrics = options.metrics ?? new Metrics();
@@ -122,7 +117,8 @@ export async function createRuntime(options: {
     await Promise.race([once(redis, 'ready', { signal: settled.signal }), sleep(2_000, undefined, { signal: settled.signal })]).catch(() => undefined);
     settled.abort();
   }
-  const responseCache = createResponseCacheInvalidator(config, redis, options.inProcessWorker ?? false, logger, metrics);
+  const cache = await createResponseCacheInvalidator({ config, redis, database, databaseUrl, logger, metrics });
+  const responseCache = cache?.invalidator;
   const application = composeApplication({
     database,
     config,
@@ -170,6 +166,7 @@ export async function createRuntime(options: {
       // API first (no new work), then the worker finishes its jobs, then the pool closes.
       for (const stop of stoppers) await stop();
       await application.modules.users.changes.stop();
+      await cache?.close();
       await pubsub.close();
       redis?.disconnect();
       await dataSource.destroy();

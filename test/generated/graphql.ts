@@ -1,205 +1,32 @@
-import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type Maybe<T> = T | null;
-export type InputMaybe<T> = Maybe<T>;
-export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
-export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
-export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
-export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-/** All built-in and custom scalars, mapped to their actual values */
-export type Scalars = {
-  ID: { input: string; output: string; }
-  String: { input: string; output: string; }
-  Boolean: { input: boolean; output: boolean; }
-  Int: { input: number; output: number; }
-  Float: { input: number; output: number; }
-  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
-  DateTime: { input: string; output: string; }
-};
-
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type AddReviewInput = {
-  body: Scalars['String']['input'];
-  productId: Scalars['ID']['input'];
-  rating: Scalars['Int']['input'];
-};
-
-export type AuthPayload = {
-  /** A bearer token for the Authorization header and for connectionParams.authorization. */
-  token: Scalars['String']['output'];
-  user: User;
+  body: string;
+  productId: string | number;
+  rating: number;
 };
 
 export type ChangePasswordInput = {
-  currentPassword: Scalars['String']['input'];
-  newPassword: Scalars['String']['input'];
+  currentPassword: string;
+  newPassword: string;
 };
 
 export type CreateProductInput = {
-  currency: Scalars['String']['input'];
-  description: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  priceAmount: Scalars['Int']['input'];
-  sku: Scalars['String']['input'];
-  stock: Scalars['Int']['input'];
-};
-
-export type Money = {
-  /** Integer minor units, e.g. cents. */
-  amount: Scalars['Int']['output'];
-  currency: Scalars['String']['output'];
-};
-
-export type Mutation = {
-  addReview: Review;
-  /** The customer or an admin; PENDING or PAID orders only. Reserved stock returns at once; a PAID order is then refunded (REFUNDED). */
-  cancelOrder: Order;
-  /** Sets a new password. Every other session ends; the payload carries a new token for this one. A wrong currentPassword is UNAUTHENTICATED and counts as a failed sign-in. */
-  changePassword: AuthPayload;
-  /** Admin only. */
-  createProduct: Product;
-  /** Admin only. A user with orders cannot be deleted (CONFLICT). The user's tokens stop working. */
-  deleteUser: Scalars['Boolean']['output'];
-  /** Admin only; PAID orders only. */
-  fulfillOrder: Order;
-  markNotificationRead: Notification;
-  /** Reserves stock and creates a PENDING order in one transaction; payment follows asynchronously (PAID means the payment was CAPTURED). */
-  placeOrder: Order;
-  /** Admin only: adds units to stock. */
-  restockProduct: Product;
-  /** Admin only. Takes effect on the user's next request, over HTTP and WebSocket. */
-  setUserRole: User;
-  signIn: AuthPayload;
-  /** Ends every session of the signed-in user, on every device: all their tokens stop working. Anonymous: UNAUTHENTICATED. */
-  signOut: Scalars['Boolean']['output'];
-  signUp: AuthPayload;
-  /** Admin only. */
-  updateProduct: Product;
-};
-
-
-export type MutationAddReviewArgs = {
-  input: AddReviewInput;
-};
-
-
-export type MutationCancelOrderArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationChangePasswordArgs = {
-  input: ChangePasswordInput;
-};
-
-
-export type MutationCreateProductArgs = {
-  input: CreateProductInput;
-};
-
-
-export type MutationDeleteUserArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationFulfillOrderArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationMarkNotificationReadArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationPlaceOrderArgs = {
-  input: PlaceOrderInput;
-};
-
-
-export type MutationRestockProductArgs = {
-  id: Scalars['ID']['input'];
-  quantity: Scalars['Int']['input'];
-};
-
-
-export type MutationSetUserRoleArgs = {
-  id: Scalars['ID']['input'];
-  role: Role;
-};
-
-
-export type MutationSignInArgs = {
-  input: SignInInput;
-};
-
-
-export type MutationSignUpArgs = {
-  input: SignUpInput;
-};
-
-
-export type MutationUpdateProductArgs = {
-  id: Scalars['ID']['input'];
-  input: UpdateProductInput;
-};
-
-export type Notification = {
-  createdAt: Scalars['DateTime']['output'];
-  id: Scalars['ID']['output'];
-  /** ORDER_PLACED, ORDER_PAID, PAYMENT_FAILED, ORDER_CANCELLED, ORDER_REFUNDED or ORDER_FULFILLED. */
-  kind: Scalars['String']['output'];
-  message: Scalars['String']['output'];
-  order?: Maybe<Order>;
-  readAt?: Maybe<Scalars['DateTime']['output']>;
-};
-
-export type NotificationConnection = {
-  edges: Array<NotificationEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type NotificationEdge = {
-  cursor: Scalars['String']['output'];
-  node: Notification;
-};
-
-export type Order = {
-  createdAt: Scalars['DateTime']['output'];
-  customer: User;
-  id: Scalars['ID']['output'];
-  items: Array<OrderItem>;
-  payment?: Maybe<Payment>;
-  status: OrderStatus;
-  total: Money;
-  updatedAt: Scalars['DateTime']['output'];
-  /** Grows by one with every change of the order. Live updates are not resumable and may repeat: drop an orderUpdated whose version is not above the one you hold, and refetch after reconnecting. */
-  version: Scalars['Int']['output'];
-};
-
-export type OrderConnection = {
-  edges: Array<OrderEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type OrderEdge = {
-  cursor: Scalars['String']['output'];
-  node: Order;
-};
-
-export type OrderItem = {
-  product: Product;
-  quantity: Scalars['Int']['output'];
-  subtotal: Money;
-  unitPrice: Money;
+  currency: string;
+  description: string;
+  name: string;
+  priceAmount: number;
+  sku: string;
+  stock: number;
 };
 
 export type OrderLineInput = {
-  productId: Scalars['ID']['input'];
+  productId: string | number;
   /** 1 to 1000. */
-  quantity: Scalars['Int']['input'];
+  quantity: number;
 };
 
 export type OrderStatus =
@@ -213,23 +40,6 @@ export type OrderStatus =
   | 'PENDING'
   | 'REFUNDED';
 
-export type PageInfo = {
-  endCursor?: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-};
-
-export type Payment = {
-  amount: Money;
-  /** How many times the provider was called for this payment. */
-  attempts: Scalars['Int']['output'];
-  id: Scalars['ID']['output'];
-  lastError?: Maybe<Scalars['String']['output']>;
-  status: PaymentStatus;
-  updatedAt: Scalars['DateTime']['output'];
-};
-
 export type PaymentStatus =
   | 'CAPTURED'
   | 'FAILED'
@@ -238,113 +48,17 @@ export type PaymentStatus =
 
 export type PlaceOrderInput = {
   /** Client-chosen, 1 to 255 chars, scoped to the customer. A retry with the same key and the same items returns the same order, also when the requests arrive at once; the same key with other items fails with IDEMPOTENCY_KEY_REUSED. */
-  idempotencyKey: Scalars['String']['input'];
+  idempotencyKey: string;
   /** 1 to 50 lines, each product at most once. */
   items: Array<OrderLineInput>;
 };
 
-export type Product = {
-  averageRating?: Maybe<Scalars['Float']['output']>;
-  createdAt: Scalars['DateTime']['output'];
-  description: Scalars['String']['output'];
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  price: Money;
-  reviews: ReviewConnection;
-  sku: Scalars['String']['output'];
-  /** Units available to order now (reserved units are already subtracted). */
-  stock: Scalars['Int']['output'];
-  updatedAt: Scalars['DateTime']['output'];
-  /** Increases on every change; pass it back as expectedVersion to update safely. */
-  version: Scalars['Int']['output'];
-};
-
-
-export type ProductReviewsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-export type ProductConnection = {
-  edges: Array<ProductEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type ProductEdge = {
-  cursor: Scalars['String']['output'];
-  node: Product;
-};
-
 export type ProductFilter = {
-  inStock?: InputMaybe<Scalars['Boolean']['input']>;
-  maxPrice?: InputMaybe<Scalars['Int']['input']>;
-  minPrice?: InputMaybe<Scalars['Int']['input']>;
+  inStock?: boolean | null | undefined;
+  maxPrice?: number | null | undefined;
+  minPrice?: number | null | undefined;
   /** Case-insensitive match on name or sku. */
-  search?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type Query = {
-  /** The signed-in user, or null. */
-  me?: Maybe<User>;
-  notifications: NotificationConnection;
-  /** An order its customer or an admin may read; NOT_FOUND otherwise. */
-  order?: Maybe<Order>;
-  /** Admins see every order; customers see their own. */
-  orders: OrderConnection;
-  product?: Maybe<Product>;
-  products: ProductConnection;
-};
-
-
-export type QueryNotificationsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-
-export type QueryOrderArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryOrdersArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  status?: InputMaybe<OrderStatus>;
-};
-
-
-export type QueryProductArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryProductsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<ProductFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-export type Review = {
-  author: User;
-  body: Scalars['String']['output'];
-  createdAt: Scalars['DateTime']['output'];
-  id: Scalars['ID']['output'];
-  product: Product;
-  rating: Scalars['Int']['output'];
-};
-
-export type ReviewConnection = {
-  edges: Array<ReviewEdge>;
-  pageInfo: PageInfo;
-  totalCount: Scalars['Int']['output'];
-};
-
-export type ReviewEdge = {
-  cursor: Scalars['String']['output'];
-  node: Review;
+  search?: string | null | undefined;
 };
 
 export type Role =
@@ -352,71 +66,26 @@ export type Role =
   | 'CUSTOMER';
 
 export type SignInInput = {
-  email: Scalars['String']['input'];
-  password: Scalars['String']['input'];
+  email: string;
+  password: string;
 };
 
 export type SignUpInput = {
-  email: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  password: Scalars['String']['input'];
-};
-
-export type StockChange = {
-  at: Scalars['DateTime']['output'];
-  productId: Scalars['ID']['output'];
-  stock: Scalars['Int']['output'];
-  /** The product's version with this stock level (Product.version). Live updates are not resumable and may repeat: drop a change whose version is not above the one you hold, and refetch after reconnecting. */
-  version: Scalars['Int']['output'];
-};
-
-export type Subscription = {
-  /** New notifications for the signed-in user. Anonymous: UNAUTHENTICATED. */
-  notificationAdded: Notification;
-  /** Every change to the signed-in user's orders (admins: any order); with id, that order only. Anonymous: UNAUTHENTICATED. */
-  orderUpdated: Order;
-  /** Stock level changes for the given products (1 to 100 ids); anonymous subscribers allowed. */
-  stockChanged: StockChange;
-};
-
-
-export type SubscriptionOrderUpdatedArgs = {
-  id?: InputMaybe<Scalars['ID']['input']>;
-};
-
-
-export type SubscriptionStockChangedArgs = {
-  productIds: Array<Scalars['ID']['input']>;
+  email: string;
+  name: string;
+  password: string;
 };
 
 export type UpdateProductInput = {
-  description?: InputMaybe<Scalars['String']['input']>;
+  description?: string | null | undefined;
   /** The version the caller read; a stale one fails with CONFLICT. */
-  expectedVersion: Scalars['Int']['input'];
-  name?: InputMaybe<Scalars['String']['input']>;
-  priceAmount?: InputMaybe<Scalars['Int']['input']>;
-};
-
-export type User = {
-  createdAt: Scalars['DateTime']['output'];
-  /** Visible to the user themself and to admins; null for anyone else. */
-  email?: Maybe<Scalars['String']['output']>;
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  /** The user's own orders; only the user themself and admins may read them. */
-  orders: OrderConnection;
-  role: Role;
-};
-
-
-export type UserOrdersArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  status?: InputMaybe<OrderStatus>;
+  expectedVersion: number;
+  name?: string | null | undefined;
+  priceAmount?: number | null | undefined;
 };
 
 export type StorefrontProductsQueryVariables = Exact<{
-  first: Scalars['Int']['input'];
+  first: number;
 }>;
 
 
@@ -427,7 +96,7 @@ export type StorefrontSignInMutationVariables = Exact<{
 }>;
 
 
-export type StorefrontSignInMutation = { signIn: { token: string, user: { name: string, email?: string | null } } };
+export type StorefrontSignInMutation = { signIn: { token: string, user: { name: string, email: string | null } } };
 
 export type StorefrontPlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
@@ -437,14 +106,14 @@ export type StorefrontPlaceOrderMutationVariables = Exact<{
 export type StorefrontPlaceOrderMutation = { placeOrder: { id: string, status: OrderStatus, total: { amount: number, currency: string } } };
 
 export type StorefrontStockChangedSubscriptionVariables = Exact<{
-  productIds: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+  productIds: Array<string | number> | string | number;
 }>;
 
 
 export type StorefrontStockChangedSubscription = { stockChanged: { productId: string, stock: number } };
 
 export type StorefrontOrderUpdatedSubscriptionVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
 }>;
 
 
@@ -455,59 +124,59 @@ export type StorefrontNotificationsSubscriptionVariables = Exact<{ [key: string]
 
 export type StorefrontNotificationsSubscription = { notificationAdded: { id: string, kind: string, message: string } };
 
-export type ProductFieldsFragment = { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating?: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } };
+export type ProductFieldsFragment = { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } };
 
 export type ProductQueryVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
 }>;
 
 
-export type ProductQuery = { product?: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating?: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } | null };
+export type ProductQuery = { product: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } | null };
 
 export type ProductsQueryVariables = Exact<{
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-  filter?: InputMaybe<ProductFilter>;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: ProductFilter | null | undefined;
 }>;
 
 
-export type ProductsQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor?: string | null, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating?: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } }> } };
+export type ProductsQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } }> } };
 
 export type ProductsWithReviewsQueryVariables = Exact<{
-  first?: InputMaybe<Scalars['Int']['input']>;
-  reviews?: InputMaybe<Scalars['Int']['input']>;
+  first?: number | null | undefined;
+  reviews?: number | null | undefined;
 }>;
 
 
-export type ProductsWithReviewsQuery = { products: { edges: Array<{ node: { id: string, averageRating?: number | null, reviews: { edges: Array<{ node: { author: { name: string } } }> } } }> } };
+export type ProductsWithReviewsQuery = { products: { edges: Array<{ node: { id: string, averageRating: number | null, reviews: { edges: Array<{ node: { author: { name: string } } }> } } }> } };
 
 export type ProductReviewsQueryVariables = Exact<{
-  id: Scalars['ID']['input'];
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
+  id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type ProductReviewsQuery = { product?: { id: string, averageRating?: number | null, reviews: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, rating: number, body: string, createdAt: string, author: { id: string, name: string, email?: string | null }, product: { id: string, sku: string } } }> } } | null };
+export type ProductReviewsQuery = { product: { id: string, averageRating: number | null, reviews: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, rating: number, body: string, createdAt: string, author: { id: string, name: string, email: string | null }, product: { id: string, sku: string } } }> } } | null };
 
 export type CreateProductMutationVariables = Exact<{
   input: CreateProductInput;
 }>;
 
 
-export type CreateProductMutation = { createProduct: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating?: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } };
+export type CreateProductMutation = { createProduct: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } };
 
 export type UpdateProductMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
   input: UpdateProductInput;
 }>;
 
 
-export type UpdateProductMutation = { updateProduct: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating?: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } };
+export type UpdateProductMutation = { updateProduct: { id: string, sku: string, name: string, description: string, stock: number, version: number, averageRating: number | null, createdAt: string, updatedAt: string, price: { amount: number, currency: string } } };
 
 export type RestockProductMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
-  quantity: Scalars['Int']['input'];
+  id: string | number;
+  quantity: number;
 }>;
 
 
@@ -518,80 +187,80 @@ export type AddReviewMutationVariables = Exact<{
 }>;
 
 
-export type AddReviewMutation = { addReview: { id: string, rating: number, body: string, author: { id: string, name: string }, product: { id: string, averageRating?: number | null } } };
+export type AddReviewMutation = { addReview: { id: string, rating: number, body: string, author: { id: string, name: string }, product: { id: string, averageRating: number | null } } };
 
-export type OrderFieldsFragment = { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment?: { id: string, status: PaymentStatus, attempts: number, lastError?: string | null, amount: { amount: number, currency: string } } | null };
+export type OrderFieldsFragment = { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment: { id: string, status: PaymentStatus, attempts: number, lastError: string | null, amount: { amount: number, currency: string } } | null };
 
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
 
 
-export type PlaceOrderMutation = { placeOrder: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment?: { id: string, status: PaymentStatus, attempts: number, lastError?: string | null, amount: { amount: number, currency: string } } | null } };
+export type PlaceOrderMutation = { placeOrder: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment: { id: string, status: PaymentStatus, attempts: number, lastError: string | null, amount: { amount: number, currency: string } } | null } };
 
 export type CancelOrderMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
 }>;
 
 
-export type CancelOrderMutation = { cancelOrder: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment?: { id: string, status: PaymentStatus, attempts: number, lastError?: string | null, amount: { amount: number, currency: string } } | null } };
+export type CancelOrderMutation = { cancelOrder: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment: { id: string, status: PaymentStatus, attempts: number, lastError: string | null, amount: { amount: number, currency: string } } | null } };
 
 export type FulfillOrderMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
 }>;
 
 
-export type FulfillOrderMutation = { fulfillOrder: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment?: { id: string, status: PaymentStatus, attempts: number, lastError?: string | null, amount: { amount: number, currency: string } } | null } };
+export type FulfillOrderMutation = { fulfillOrder: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment: { id: string, status: PaymentStatus, attempts: number, lastError: string | null, amount: { amount: number, currency: string } } | null } };
 
 export type OrderQueryVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
 }>;
 
 
-export type OrderQuery = { order?: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment?: { id: string, status: PaymentStatus, attempts: number, lastError?: string | null, amount: { amount: number, currency: string } } | null } | null };
+export type OrderQuery = { order: { id: string, status: OrderStatus, createdAt: string, updatedAt: string, total: { amount: number, currency: string }, customer: { id: string, name: string }, items: Array<{ quantity: number, unitPrice: { amount: number, currency: string }, subtotal: { amount: number, currency: string }, product: { id: string, sku: string } }>, payment: { id: string, status: PaymentStatus, attempts: number, lastError: string | null, amount: { amount: number, currency: string } } | null } | null };
 
 export type OrdersQueryVariables = Exact<{
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-  status?: InputMaybe<OrderStatus>;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  status?: OrderStatus | null | undefined;
 }>;
 
 
-export type OrdersQuery = { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ cursor: string, node: { id: string, status: OrderStatus, customer: { id: string } } }> } };
+export type OrdersQuery = { orders: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: OrderStatus, customer: { id: string } } }> } };
 
 export type MyOrdersQueryVariables = Exact<{
-  first?: InputMaybe<Scalars['Int']['input']>;
-  status?: InputMaybe<OrderStatus>;
+  first?: number | null | undefined;
+  status?: OrderStatus | null | undefined;
 }>;
 
 
-export type MyOrdersQuery = { me?: { id: string, orders: { totalCount: number, edges: Array<{ node: { id: string, status: OrderStatus } }> } } | null };
+export type MyOrdersQuery = { me: { id: string, orders: { totalCount: number, edges: Array<{ node: { id: string, status: OrderStatus } }> } } | null };
 
 export type NotificationsQueryVariables = Exact<{
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-  unreadOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  unreadOnly?: boolean | null | undefined;
 }>;
 
 
-export type NotificationsQuery = { notifications: { totalCount: number, edges: Array<{ node: { id: string, kind: string, message: string, readAt?: string | null, order?: { id: string, status: OrderStatus } | null } }> } };
+export type NotificationsQuery = { notifications: { totalCount: number, edges: Array<{ node: { id: string, kind: string, message: string, readAt: string | null, order: { id: string, status: OrderStatus } | null } }> } };
 
 export type MarkNotificationReadMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
 }>;
 
 
-export type MarkNotificationReadMutation = { markNotificationRead: { id: string, readAt?: string | null } };
+export type MarkNotificationReadMutation = { markNotificationRead: { id: string, readAt: string | null } };
 
 export type OrderUpdatedSubscriptionVariables = Exact<{
-  id?: InputMaybe<Scalars['ID']['input']>;
+  id?: string | number | null | undefined;
 }>;
 
 
-export type OrderUpdatedSubscription = { orderUpdated: { id: string, status: OrderStatus, version: number, total: { amount: number, currency: string }, payment?: { status: PaymentStatus } | null } };
+export type OrderUpdatedSubscription = { orderUpdated: { id: string, status: OrderStatus, version: number, total: { amount: number, currency: string }, payment: { status: PaymentStatus } | null } };
 
 export type StockChangedSubscriptionVariables = Exact<{
-  productIds: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+  productIds: Array<string | number> | string | number;
 }>;
 
 
@@ -600,26 +269,26 @@ export type StockChangedSubscription = { stockChanged: { productId: string, stoc
 export type NotificationAddedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: string, message: string, createdAt: string, order?: { id: string } | null } };
+export type NotificationAddedSubscription = { notificationAdded: { id: string, kind: string, message: string, createdAt: string, order: { id: string } | null } };
 
 export type SignUpMutationVariables = Exact<{
   input: SignUpInput;
 }>;
 
 
-export type SignUpMutation = { signUp: { token: string, user: { id: string, name: string, email?: string | null, role: Role, createdAt: string } } };
+export type SignUpMutation = { signUp: { token: string, user: { id: string, name: string, email: string | null, role: Role, createdAt: string } } };
 
 export type SignInMutationVariables = Exact<{
   input: SignInInput;
 }>;
 
 
-export type SignInMutation = { signIn: { token: string, user: { id: string, email?: string | null, role: Role } } };
+export type SignInMutation = { signIn: { token: string, user: { id: string, email: string | null, role: Role } } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me?: { id: string, name: string, email?: string | null, role: Role } | null };
+export type MeQuery = { me: { id: string, name: string, email: string | null, role: Role } | null };
 
 export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -634,7 +303,7 @@ export type ChangePasswordMutationVariables = Exact<{
 export type ChangePasswordMutation = { changePassword: { token: string, user: { id: string } } };
 
 export type SetUserRoleMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
   role: Role;
 }>;
 
@@ -642,7 +311,7 @@ export type SetUserRoleMutationVariables = Exact<{
 export type SetUserRoleMutation = { setUserRole: { id: string, role: Role } };
 
 export type DeleteUserMutationVariables = Exact<{
-  id: Scalars['ID']['input'];
+  id: string | number;
 }>;
 
 

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { SignInDocument } from '../generated/graphql';
-import { createAdmin, createProduct, productInput, PASSWORD, signUpCustomer } from '../factories';
-import { SandboxPaymentProvider } from '../../src/integration/payment-gateway/sandbox-provider';
-import { dataOf, GraphQLTestClient, type GraphQLResponse } from '../support/graphql-client';
-import { startService, type ServiceProcess } from '../support/processes';
+import { createAdmin, createProduct, signUpCustomer } from '../factories';
+import { cacheOf, startApiCluster, type ApiCluster } from '../support/api-cluster';
+import { dataOf, type GraphQLTestClient } from '../support/graphql-client';
 import { scrape, total } from '../support/prometheus';
 import { describeWithRedis, uniquePrefix } from '../support/redis';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 
@@ -18,83 +15,31 @@ const ORDER = 'query Order($id: ID!) { order(id: $id) { status } }';
 const PLACE_ORDER = 'mutation Place($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }';
 
 type Page = { product: { stock: number; price: { amount: number }; reviews: { totalCount: number } } };
-const cacheOf = (response: GraphQLResponse<unknown>) => response.extensions?.cache;
 
 describeWithRedis('response cache shared by two API instances and a worker through Redis', (redisUrl) => {
-  const prefix = uniquePrefix();
-  const processes: ServiceProcess[] = [];
-  let database: TestDatabase;
-  let provider: SandboxPaymentProvider;
+  let cluster: ApiCluster;
   let a: GraphQLTestClient;
   let b: GraphQLTestClient;
   let adminToken: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    provider = await SandboxPaymentProvider.start();
-    const common = {
-      DATABASE_URL: database.url,
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: prefix,
-      PAYMENT_PROVIDER_URL: provider.url,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ADMIN_EMAIL: 'admin@cache.example.com',
-      ADMIN_PASSWORD: PASSWORD,
-      RESPONSE_CACHE: 'on',
-    };
-    const apiA = startService('api', common, ['--no-worker']);
-    const apiB = startService('api', common, ['--no-worker']);
-    const worker = startService('worker', { ...common, WORKER_POLL_INTERVAL_MS: '200' });
-    processes.push(apiA, apiB, worker);
-    // Three processes starting at once on a busy 2-core machine: allow them time.
-    const [readyA, readyB] = await Promise.all([
-      apiA.waitForLog(/is ready/, 90_000),
-      apiB.waitForLog(/is ready/, 90_000),
-      worker.waitForLog(/worker is ready/, 90_000),
-    ]);
-    a = new GraphQLTestClient(String(readyA.url));
-    b = new GraphQLTestClient(String(readyB.url));
-    adminToken = dataOf(await a.request(SignInDocument, { input: { email: 'admin@cache.example.com', password: PASSWORD } })).signIn.token;
+    cluster = await startApiCluster({ REDIS_URL: redisUrl(), REDIS_PREFIX: uniquePrefix(), RESPONSE_CACHE: 'on' });
+    ({ a, b, adminToken } = cluster);
   }, 120_000);
-
-  afterAll(async () => {
-    for (const child of processes) child.kill('SIGTERM');
-    await Promise.all(processes.map((p) => p.exited));
-    await provider.stop();
-    await database.drop();
-  });
-
-  const newProduct = async (stock = 10) =>
-    dataOf(
-      await a.post<{ createProduct: { id: string } }>(
-        { query: 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }', variables: { input: productInput({ stock }) } },
-        { token: adminToken },
-      ),
-    ).createProduct.id;
-  const customer = async () =>
-    dataOf(
-      await a.post<{ signUp: { token: string } }>({
-        query: 'mutation ($i: SignUpInput!) { signUp(input: $i) { token } }',
-        variables: { i: { email: `cache-${randomUUID()}@example.com`, name: 'Cache', password: PASSWORD } },
-      }),
-    ).signUp.token;
-  /** Reads on B until the answer comes from B's cache, so the next read after a change is a real test. */
-  const cachedOnB = async <T>(body: object, token?: string): Promise<GraphQLResponse<T>> =>
-    eventually(() => b.post<T>(body, { token }), (r) => cacheOf(r) === 'hit', { what: 'a cache hit on B' });
+  afterAll(() => cluster.stop());
 
   it('when an order through A takes stock, then the next product page read on B shows the new stock', async () => {
-    const productId = await newProduct(10);
-    expect(dataOf(await cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.stock).toBe(10);
+    const productId = await cluster.newProduct(10);
+    expect(dataOf(await cluster.cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.stock).toBe(10);
 
-    dataOf(await a.post({ query: PLACE_ORDER, variables: { i: { items: [{ productId, quantity: 3 }], idempotencyKey: randomUUID() } } }, { token: await customer() }));
+    dataOf(await a.post({ query: PLACE_ORDER, variables: { i: { items: [{ productId, quantity: 3 }], idempotencyKey: randomUUID() } } }, { token: await cluster.customer() }));
 
     expect(dataOf(await b.post<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.stock).toBe(7);
   });
 
   it('when the price changes or a review is added through A, then B shows them on its next read', async () => {
-    const productId = await newProduct();
-    await cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } });
+    const productId = await cluster.newProduct();
+    await cluster.cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } });
     dataOf(
       await a.post(
         { query: 'mutation($id: ID!, $i: UpdateProductInput!) { updateProduct(id: $id, input: $i) { id } }', variables: { id: productId, i: { expectedVersion: 1, priceAmount: 4321 } } },
@@ -103,33 +48,36 @@ describeWithRedis('response cache shared by two API instances and a worker throu
     );
     expect(dataOf(await b.post<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.price.amount).toBe(4321);
 
-    await cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } });
+    await cluster.cachedOnB<Page>({ query: PRODUCT_PAGE, variables: { id: productId } });
     dataOf(
-      await a.post({ query: 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', variables: { i: { productId, rating: 5, body: 'Fresh' } } }, { token: await customer() }),
+      await a.post({ query: 'mutation($i: AddReviewInput!) { addReview(input: $i) { id } }', variables: { i: { productId, rating: 5, body: 'Fresh' } } }, { token: await cluster.customer() }),
     );
     expect(dataOf(await b.post<Page>({ query: PRODUCT_PAGE, variables: { id: productId } })).product.reviews.totalCount).toBe(1);
   });
 
   it('when a product is created through A, then the list read on B contains it', async () => {
-    await cachedOnB({ query: PRODUCT_LIST });
-    const productId = await newProduct();
+    await cluster.cachedOnB({ query: PRODUCT_LIST });
+    const productId = await cluster.newProduct();
     const list = dataOf(await b.post<{ products: { edges: { node: { id: string } }[] } }>({ query: PRODUCT_LIST }));
     expect(list.products.edges.map((e) => e.node.id)).toContain(productId);
   });
 
   it('when the worker marks an order PAID, then its customer reads PAID on B, never a cached PENDING for ever', async () => {
-    const productId = await newProduct();
-    const token = await customer();
+    const productId = await cluster.newProduct();
+    const token = await cluster.customer();
+    // The capture waits at the provider, so B caches the order while it is PENDING.
+    cluster.provider.setBehaviour({ mode: 'slow', delayMs: 8_000, times: 1 });
     const orderId = dataOf(
       await a.post<{ placeOrder: { id: string } }>({ query: PLACE_ORDER, variables: { i: { items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() } } }, { token }),
     ).placeOrder.id;
+    expect(dataOf(await cluster.cachedOnB<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, token)).order.status).toBe('PENDING');
     await eventually(
       async () => dataOf(await b.post<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, { token })).order.status,
       (status) => status === 'PAID',
-      { timeoutMs: 20_000, what: 'the order read as PAID on B' },
+      { timeoutMs: 30_000, what: 'the order read as PAID on B' },
     );
     // And it stays PAID from the cache from now on.
-    const cached = await cachedOnB<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, token);
+    const cached = await cluster.cachedOnB<{ order: { status: string } }>({ query: ORDER, variables: { id: orderId } }, token);
     expect(dataOf(cached).order.status).toBe('PAID');
   });
 });

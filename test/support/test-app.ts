@@ -65,7 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const gateway = createPaymentGateway(config, logger, config.payments.providerUrl!);
   const email = options.email ?? createEmailSender(config, logger);
   // DATABASE_URL in `env` may point elsewhere (e.g. through a proxy the test can cut).
-  const runtime = await createRuntime({ config, logger, databaseUrl: config.database.url!, adapters: { gateway, email }, inProcessWorker: options.worker === true });
+  const runtime = await createRuntime({ config, logger, databaseUrl: config.database.url!, adapters: { gateway, email } });
   const api = await runtime.startApi();
   const url = await api.listen(0, '127.0.0.1');
   const test: TestApp = {

@@ -12,8 +12,11 @@ export class NodemailerEmailSender implements EmailSender {
   constructor(
     private readonly options: { smtpUrl?: string; from: string; timeoutMs: number; logger: Logger },
   ) {
+    // The timeouts go next to `url` in one options object: a second argument to createTransport
+    // holds message defaults, where they would be ignored. (The keys beside `url` count since nodemailer 10.)
     this.transport = options.smtpUrl
-      ? nodemailer.createTransport(options.smtpUrl, {
+      ? nodemailer.createTransport({
+          url: options.smtpUrl,
           connectionTimeout: options.timeoutMs,
           greetingTimeout: options.timeoutMs,
           socketTimeout: options.timeoutMs,

@@ -2,6 +2,7 @@
 
 // Application API: the module's factory and the ports it owns (the gateway adapters implement).
 export { createPaymentsModule, type PaymentsModule } from './payments.module';
+export type { PaymentEvents } from './domain/payment.events';
 export type { OrderPayments } from './application/order-payments';
 export {
   PaymentDeclinedError,

@@ -1,11 +1,12 @@
 import type { Database } from '../../platform/database';
-import type { EventHandler } from '../../platform/events';
+import type { EventHandler, EventPublisher } from '../../platform/events';
 import type { OrderPlaced, OrderStatusChanged } from '../orders';
 import type { LoaderFactories } from '../../platform/graphql/loader-registry';
 import type { ResolverClass } from '../../platform/graphql/schema';
 import { capturePaymentOnOrderPlaced, refundPaymentOnOrderCancelled } from './application/payment.handlers';
 import type { OrderPayments } from './application/order-payments';
 import type { PaymentGateway } from './application/payment-gateway';
+import type { PaymentEvents } from './domain/payment.events';
 import { PaymentService } from './application/payment.service';
 import { OrderPaymentResolver } from './graphql/order-payment.resolver';
 import { PaymentLoaders } from './graphql/payment.loaders';
@@ -22,10 +23,11 @@ export function createPaymentsModule(deps: {
   database: Database;
   gateway: PaymentGateway;
   orders: OrderPayments;
+  events: EventPublisher<PaymentEvents>;
   /** Capture attempts before the order fails and the job is dead-lettered. */
   jobMaxAttempts: number;
 }): PaymentsModule {
-  const service = new PaymentService(new TypeOrmPaymentRepository(deps.database), deps.gateway, deps.orders, deps.database);
+  const service = new PaymentService(new TypeOrmPaymentRepository(deps.database), deps.gateway, deps.orders, deps.database, deps.events);
   return {
     service,
     resolvers: new Map<ResolverClass, object>([[OrderPaymentResolver, new OrderPaymentResolver()]]),

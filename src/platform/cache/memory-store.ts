@@ -83,6 +83,15 @@ export class MemoryResponseStore implements ResponseCacheStore {
     return removed;
   }
 
+  /** Drops everything, and refuses the stores of requests that read before this moment. */
+  clear(): void {
+    this.slots.clear();
+    this.byTag.clear();
+    this.invalidatedAt.clear();
+    this.bytes = 0;
+    this.floor = ++this.sequence;
+  }
+
   async size(): Promise<number> {
     return this.bytes;
   }

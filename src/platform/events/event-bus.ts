@@ -67,12 +67,23 @@ export interface EventPublisher<TEvents> {
 
 export const eventTaskName = (handlerName: string): string => `event:${handlerName}`;
 
-/** Told in the publishing process, right after the transaction that published events commits. */
-export type CommitListener = (type: string, payloads: readonly unknown[]) => Promise<void>;
+/** Events one transaction published, by type, in publishing order. */
+export interface CommittedEvents {
+  type: string;
+  payloads: readonly unknown[];
+}
+
+/**
+ * Told in the publishing process, once, right after a transaction that published events
+ * commits, with all of them (so a listener does its work once per commit, not per event).
+ */
+export type CommitListener = (events: readonly CommittedEvents[]) => Promise<void>;
 
 export class EventBus<TEvents> implements EventPublisher<TEvents> {
   private readonly subscriptions = new Map<string, AnySubscription[]>();
   private readonly commitListeners: CommitListener[] = [];
+  /** The key of a transaction's list of published events. */
+  private readonly committedKey = {};
 
   constructor(
     private readonly database: Database,
@@ -93,6 +104,21 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
    */
   onCommitted(listener: CommitListener): void {
     this.commitListeners.push(listener);
+  }
+
+  /** This transaction's published events, told to the commit listeners once it commits. */
+  private publishedInTransaction(): CommittedEvents[] {
+    return this.database.transactionLocal(
+      this.committedKey,
+      () => {
+        const published: CommittedEvents[] = [];
+        void this.database.afterCommit(async () => {
+          for (const listener of this.commitListeners) await listener(published);
+        });
+        return published;
+      },
+      async () => undefined,
+    );
   }
 
   get allSubscriptions(): AnySubscription[] {
@@ -120,7 +146,7 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
         }));
     });
     await this.jobs.enqueueTasks(jobs);
-    for (const listener of this.commitListeners) await this.database.afterCommit(() => listener(type, payloads));
+    if (this.commitListeners.length > 0) this.publishedInTransaction().push({ type, payloads });
     this.logger.debug({ event: type, count: payloads.length }, 'events published');
   }
 }

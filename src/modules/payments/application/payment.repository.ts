@@ -3,7 +3,7 @@ import type { Payment, PaymentStatus } from '../domain/payment';
 
 export interface PaymentRepository {
   /** The order's payment, created PENDING the first time (one per order, by a unique key). */
-  ensureForOrder(orderId: string, amount: Money): Promise<Payment>;
+  ensureForOrder(orderId: string, amount: Money): Promise<{ payment: Payment; created: boolean }>;
   findByOrderIds(orderIds: readonly string[]): Promise<Payment[]>;
   /** Committed on its own, before the call: a crash mid-call still counts the attempt. */
   countAttempt(paymentId: string): Promise<void>;

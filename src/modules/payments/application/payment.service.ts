@@ -1,8 +1,9 @@
 import type { UnitOfWork } from '../../../platform/database/unit-of-work';
 import { RetryLaterError } from '../../../platform/jobs/retry-later';
-import type { HandlerContext } from '../../../platform/events';
+import type { EventPublisher, HandlerContext } from '../../../platform/events';
 import type { OrderPlaced, OrderStatusChanged } from '../../orders';
 import { captureKey, decidePaymentTransition, refundKey, type Payment, type PaymentStatus } from '../domain/payment';
+import type { PaymentEvents } from '../domain/payment.events';
 import { PaymentDeclinedError, type PaymentGateway } from './payment-gateway';
 import type { OrderPayments } from './order-payments';
 import type { PaymentRepository } from './payment.repository';
@@ -27,6 +28,7 @@ export class PaymentService {
     private readonly gateway: PaymentGateway,
     private readonly orders: OrderPayments,
     private readonly unitOfWork: UnitOfWork,
+    private readonly events: EventPublisher<PaymentEvents>,
   ) {}
 
   findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
@@ -35,7 +37,11 @@ export class PaymentService {
 
   /** OrderPlaced → capture → the order is PAID, or PAYMENT_FAILED on a decline or when retries run out. */
   async captureForOrder(event: OrderPlaced, context: HandlerContext): Promise<void> {
-    const payment = await this.payments.ensureForOrder(event.orderId, event.total);
+    const payment = await this.unitOfWork.transaction(async () => {
+      const ensured = await this.payments.ensureForOrder(event.orderId, event.total);
+      if (ensured.created) await this.published(ensured.payment);
+      return ensured.payment;
+    });
     if (payment.status === 'FAILED') {
       await this.refundCaptureFoundAfterGivingUp(payment);
       return;
@@ -57,11 +63,11 @@ export class PaymentService {
     let captureId: string;
     try {
       ({ captureId } = await this.gateway.capture(event.orderId, event.total.amount, event.total.currency, captureKey(event.orderId), {
-        onAttempt: () => this.payments.countAttempt(payment.id),
+        onAttempt: () => this.changing(payment, () => this.payments.countAttempt(payment.id)),
       }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      await this.payments.recordError(payment.id, reason);
+      await this.changing(payment, () => this.payments.recordError(payment.id, reason));
       // Nothing reached the provider: the job waits for the breaker, the attempt is not spent.
       if (error instanceof RetryLaterError) throw error;
       if (error instanceof PaymentDeclinedError) {
@@ -99,7 +105,7 @@ export class PaymentService {
       payment.amount.amount,
       payment.amount.currency,
       refundKey(payment.orderId),
-      { onAttempt: () => this.payments.countAttempt(payment.id) },
+      { onAttempt: () => this.changing(payment, () => this.payments.countAttempt(payment.id)) },
     );
     await this.move(payment, 'FAILED', 'REFUNDED', {
       providerCaptureId: found.captureId,
@@ -121,7 +127,7 @@ export class PaymentService {
       payment.amount.amount,
       payment.amount.currency,
       refundKey(event.orderId),
-      { onAttempt: () => this.payments.countAttempt(payment.id) },
+      { onAttempt: () => this.changing(payment, () => this.payments.countAttempt(payment.id)) },
     );
     await this.move(payment, 'CAPTURED', 'REFUNDED', { providerRefundId: refundId });
   }
@@ -139,9 +145,22 @@ export class PaymentService {
     await this.unitOfWork.transaction(async () => {
       const moved = await this.payments.transition(payment.id, decision.from, decision.to, changes);
       if (!moved) return;
+      await this.published(payment);
       if (decision.order === 'PAID') await this.orders.markPaid(payment.orderId);
       if (decision.order === 'PAYMENT_FAILED') await this.orders.markPaymentFailed(payment.orderId, changes.lastError ?? 'payment failed');
       if (decision.order === 'REFUNDED') await this.orders.markRefunded(payment.orderId);
     });
+  }
+
+  /** A change to the payment row and its PaymentChanged fact, committed together. */
+  private changing(payment: Payment, change: () => Promise<void>): Promise<void> {
+    return this.unitOfWork.transaction(async () => {
+      await change();
+      await this.published(payment);
+    });
+  }
+
+  private published(payment: Payment): Promise<void> {
+    return this.events.publish('PaymentChanged', { paymentId: payment.id, orderId: payment.orderId, at: new Date().toISOString() });
   }
 }

@@ -23,14 +23,15 @@ const MAX_ERROR_LENGTH = 1000;
 export class TypeOrmPaymentRepository implements PaymentRepository {
   constructor(private readonly db: Database) {}
 
-  async ensureForOrder(orderId: string, amount: Money): Promise<Payment> {
-    await this.db.sql(
+  async ensureForOrder(orderId: string, amount: Money): Promise<{ payment: Payment; created: boolean }> {
+    const inserted = await this.db.sql<PaymentRow>(
       `INSERT INTO payments (order_id, status, amount, currency) VALUES ($1, 'PENDING', $2, $3)
-       ON CONFLICT (order_id) DO NOTHING`,
+       ON CONFLICT (order_id) DO NOTHING RETURNING ${COLUMNS}`,
       [orderId, amount.amount, amount.currency],
     );
+    if (inserted[0]) return { payment: fromRow(inserted[0]), created: true };
     const [row] = await this.db.sql<PaymentRow>(`SELECT ${COLUMNS} FROM payments WHERE order_id = $1`, [orderId]);
-    return fromRow(row!);
+    return { payment: fromRow(row!), created: false };
   }
 
   async findByOrderIds(orderIds: readonly string[]): Promise<Payment[]> {
