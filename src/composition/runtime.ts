@@ -111,7 +111,12 @@ export async function createRuntime(options: {
   const redis = config.redis.url ? createRedisClient(config.redis.url, 'cache', logger, { failFast: true }) : null;
   // Start with the connection up when Redis is there, but never wait long for it: without it the
   // limits count in memory and persisted queries are re-sent in full.
-  if (redis) await Promise.race([once(redis, 'ready').catch(() => undefined), sleep(2_000)]);
+  if (redis) {
+    // Whichever loses is cancelled: a pending 2 s timer would hold a stopping process (and Jest) open.
+    const settled = new AbortController();
+    await Promise.race([once(redis, 'ready', { signal: settled.signal }), sleep(2_000, undefined, { signal: settled.signal })]).catch(() => undefined);
+    settled.abort();
+  }
   const cache = await createResponseCacheInvalidator({ config, redis, database, databaseUrl, logger, metrics });
   const responseCache = cache?.invalidator;
   const application = composeApplication({

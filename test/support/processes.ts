@@ -31,7 +31,9 @@ export function startService(kind: keyof typeof ENTRY_POINTS, env: Record<string
       JWT_SECRET: TEST_JWT_SECRET,
       LOG_LEVEL: 'info',
       MIGRATE_ON_START: 'false',
-      // A free port: workers of parallel test files (and of other runs on the box) never collide.
+      // Ephemeral ports unless a test asks for one: the defaults (4000, 9464) may be taken by any
+      // other process on the machine, and a worker that cannot bind its metrics port exits.
+      PORT: '0',
       METRICS_PORT: '0',
       ...env,
     },

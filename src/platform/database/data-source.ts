@@ -26,7 +26,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
   // TypeORM builds subscribers from classes, so the callback is captured in a class made here.
   @EventSubscriber()
   class QueryTiming implements EntitySubscriberInterface {
-    afterQuery(event: AfterQueryEvent<unknown>): void {
+    afterQuery(event: AfterQueryEvent): void {
       if (event.executionTime !== undefined) onQueryDone?.(statementKind(event.query), event.executionTime / 1000, event.success);
     }
   }
