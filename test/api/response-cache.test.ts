@@ -46,7 +46,11 @@ describe('response cache: sharing and isolation', () => {
     expect(cacheOf(second)).toBe('hit');
     expect(statements).toBe(0);
     expect(second.data).toEqual(first.data);
+    // A stored answer reports its cost but takes 1 point from the budget: no work was done for it.
     expect(second.extensions?.cost?.requested).toBe(first.extensions?.cost?.requested);
+    expect(first.extensions?.cost?.spent).toBe(first.extensions?.cost?.requested);
+    expect(first.extensions?.cost?.requested).toBeGreaterThan(1);
+    expect(second.extensions?.cost?.spent).toBe(1);
   });
 
   it("when customer A's me and orders are cached, then customer B and an anonymous caller never get them", async () => {

@@ -148,7 +148,8 @@ describe('trusted documents', () => {
 
 describe('cost budget', () => {
   let budgeted: TestApp;
-  beforeAll(async () => (budgeted = await startTestApp({ env: { ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '20' } })));
+  // Cache off: every request here executes and spends its full cost (a cached answer spends 1).
+  beforeAll(async () => (budgeted = await startTestApp({ env: { ANONYMOUS_QUERY_COST_BUDGET_PER_MINUTE: '20', RESPONSE_CACHE: 'off' } })));
   afterAll(() => budgeted.stop());
 
   it('when a caller spends its query-cost budget, then RATE_LIMITED with 429 and Retry-After; every response shows what is left', async () => {

@@ -12,7 +12,7 @@ export interface GraphQLResponse<TData> {
   headers: Headers;
   data: TData | null | undefined;
   errors?: ResponseError[];
-  extensions?: { cost?: { requested: number; remaining: number; limit: number; resetInSeconds: number }; [key: string]: unknown };
+  extensions?: { cost?: { requested: number; spent: number; remaining: number; limit: number; resetInSeconds: number }; [key: string]: unknown };
 }
 
 export interface RequestOptions {

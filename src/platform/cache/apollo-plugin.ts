@@ -17,8 +17,11 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Gr
       let hit: CachedResponse | undefined;
       return {
         async responseForOperation(context) {
-          const { queryHash, document, operationName, request, contextValue } = context;
+          const { queryHash, document, request, contextValue } = context;
           if (!queryHash) return null;
+          // The name as the client sent it (absent for a one-operation document), as the fast
+          // path sees it: both must find the same plan and the same entries.
+          const { operationName } = request;
           const plan = cache.plan(queryHash, document, operationName);
           cacheable = cache.cacheable(plan, queryHash, operationName, request.variables, contextValue.viewer);
           if (!cacheable) return null;
@@ -68,8 +71,9 @@ async function invalidateAfterMutation(
   context: GraphQLRequestContext<GraphQLContext>,
   result: { data?: unknown; errors?: readonly unknown[] },
 ): Promise<void> {
-  const { operation, queryHash, document, operationName, request } = context;
+  const { operation, queryHash, document, request } = context;
   if (operation?.operation !== 'mutation' || !queryHash || !document) return;
+  const { operationName } = request;
   const { data, errors } = result;
   if (!data || errors?.length) return;
   const plan = cache.plan(queryHash, document, operationName);

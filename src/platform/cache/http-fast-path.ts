@@ -6,6 +6,13 @@ import type { OperationGuard } from '../security/operation-guard';
 import type { Viewer } from '../viewer';
 import { etagMatches, type ResponseCache } from './response-cache';
 
+/**
+ * What an answer served here takes from the cost budget: the budget bounds the work a caller
+ * makes the server do, and a stored answer is served without resolving anything. Its cost is
+ * still reported (`requested`), with `spent` saying what was taken.
+ */
+const CACHE_HIT_CHARGE = 1;
+
 export interface FastPathOptions {
   cache: ResponseCache;
   guard: OperationGuard;
@@ -36,7 +43,7 @@ export function responseCacheFastPath(options: FastPathOptions): RequestHandler 
       const found = await cache.lookup(cacheable);
       const entry = found?.entry;
       if (!entry) return false;
-      const report = await guard.spend(viewer, req.ip ?? req.socket.remoteAddress ?? 'unknown', entry.cost);
+      const report = await guard.spend(viewer, req.ip ?? req.socket.remoteAddress ?? 'unknown', entry.cost, CACHE_HIT_CHARGE);
       const isGet = req.method === 'GET';
       if (isGet) {
         res.setHeader('cache-control', cache.cacheControl(plan, entry));

@@ -30,6 +30,11 @@ export interface OperationLimits {
 export interface CostReport {
   /** What this operation cost. */
   requested: number;
+  /**
+   * What it took from the budget: its cost, or less when the work was not done (an answer from
+   * the response cache), as Shopify reports requested and actual cost.
+   */
+  spent: number;
   /** What is left of the caller's budget in this window. */
   remaining: number;
   limit: number;
@@ -88,16 +93,21 @@ export class OperationGuard {
     return cost;
   }
 
-  /** Spends the cost from the caller's budget (per user, or per IP when anonymous). */
-  async spend(viewer: Viewer, clientIp: string, cost: number): Promise<CostReport> {
+  /**
+   * Spends from the caller's budget (per user, or per IP when anonymous): the operation's cost,
+   * or `charged` when less work was done for it.
+   */
+  async spend(viewer: Viewer, clientIp: string, cost: number, charged = cost): Promise<CostReport> {
     const budget = viewer ? this.budgets.viewer : this.budgets.anonymous;
-    const state = await budget.consume(viewer ? `user:${viewer.id}` : `ip:${clientIp}`, Math.max(1, cost));
+    const spent = Math.max(1, charged);
+    const state = await budget.consume(viewer ? `user:${viewer.id}` : `ip:${clientIp}`, spent);
+    const report = { requested: cost, spent, remaining: state.remaining, limit: budget.points, resetInSeconds: state.resetInSeconds };
     if (!state.allowed) {
       const error = new RateLimitedError(state.retryAfterSeconds, `Query cost budget of ${budget.points} per minute used up; retry in ${state.retryAfterSeconds} s`);
-      error.extensions.cost = { requested: cost, remaining: state.remaining, limit: budget.points, resetInSeconds: state.resetInSeconds };
+      error.extensions.cost = report;
       throw error;
     }
-    return { requested: cost, remaining: state.remaining, limit: budget.points, resetInSeconds: state.resetInSeconds };
+    return report;
   }
 }
 
