@@ -134,10 +134,11 @@ it('when a process manager sends SIGTERM to npm, then the server shuts down grac
 });
 
 it('when no server runs, then a CLI starts the embedded PostgreSQL itself and stops it again', async () => {
+  // The output rides along so a failure says why.
   const jobs = npm(['jobs', '--', 'failed']);
-  expect(await jobs.exited).toBe(0);
+  expect({ code: await jobs.exited, output: jobs.output }).toMatchObject({ code: 0 });
   const migrate = npm(['migrate']);
-  expect(await migrate.exited).toBe(0);
+  expect({ code: await migrate.exited, output: migrate.output }).toMatchObject({ code: 0 });
   expect(runningCluster(dataDir)).toBeNull();
   expect(spawnSync('pgrep', ['-f', `postgres -D ${dataDir}`]).status).toBe(1);
 });

