@@ -97,6 +97,24 @@ it('when every attempt meets a conflict, then after 3 attempts the 40001 reaches
   expect(await retries('40001')).toBe(before + 2);
 });
 
+it('when a callback after commit fails with a conflict, then the committed transaction is not run again', async () => {
+  await probeRows(5);
+  const database = test.app.database;
+  let attempts = 0;
+
+  const run = database.transaction(async () => {
+    attempts += 1;
+    await database.sql('UPDATE retry_probe SET n = n + 1 WHERE id = 5');
+    await database.afterCommit(async () => {
+      await database.sql(`DO $$ BEGIN RAISE EXCEPTION 'conflict after commit' USING ERRCODE = 'serialization_failure'; END $$`);
+    });
+  });
+
+  await expect(run).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '40001' }) });
+  expect(attempts).toBe(1);
+  expect(await valueOf(5)).toBe(1);
+});
+
 it('when a mutation keeps failing with a serialization failure, then after the bounded attempts it answers 503 SERVICE_UNAVAILABLE', async () => {
   const admin = await createAdmin(test);
   const product = await createProduct(test, admin, { stock: 5 });

@@ -109,21 +109,26 @@ export class Database implements UnitOfWork {
   private async outermostTransaction<T>(work: () => Promise<T>): Promise<T> {
     const { attempts, baseDelayMs, onRetry } = this.conflictRetry;
     for (let attempt = 1; ; attempt += 1) {
+      const afterCommit: (() => Promise<void>)[] = [];
+      let result: T;
       try {
-        return await this.attemptTransaction(work);
+        result = await this.attemptTransaction(work, afterCommit);
       } catch (error) {
         const conflict = transactionConflictCode(error);
         if (!conflict || attempt >= attempts) throw error;
         onRetry?.(conflict);
         const delay = baseDelayMs * 2 ** (attempt - 1);
         await sleep(delay + Math.random() * delay);
+        continue;
       }
+      // Outside the retry: the work has committed, so a conflict in a callback must not run it again.
+      for (const callback of afterCommit) await callback();
+      return result;
     }
   }
 
-  private async attemptTransaction<T>(work: () => Promise<T>): Promise<T> {
-    const afterCommit: (() => Promise<void>)[] = [];
-    const result = await this.dataSource.transaction((manager) => {
+  private attemptTransaction<T>(work: () => Promise<T>, afterCommit: (() => Promise<void>)[]): Promise<T> {
+    return this.dataSource.transaction((manager) => {
       const scope: TransactionScope = { manager, locals: new Map(), beforeCommit: [], afterCommit };
       return this.ambient.run(scope, async () => {
         const value = await work();
@@ -131,8 +136,6 @@ export class Database implements UnitOfWork {
         return value;
       });
     });
-    for (const callback of afterCommit) await callback();
-    return result;
   }
 
   /**
