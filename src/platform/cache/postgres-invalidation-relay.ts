@@ -76,17 +76,32 @@ export class PostgresInvalidationRelay implements InvalidationRelay {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.options.connectionString, application_name: 'storefront-cache-relay', keepAlive: true });
+    const pingIntervalMs = this.options.pingIntervalMs ?? 5_000;
+    // query_timeout makes a ping on a silently dead link fail instead of waiting forever.
+    const client = new Client({
+      connectionString: this.options.connectionString,
+      application_name: 'storefront-cache-relay',
+      keepAlive: true,
+      query_timeout: pingIntervalMs,
+    });
+    let isLost = false;
+    const lost = (error?: unknown) => {
+      if (isLost) return;
+      isLost = true;
+      this.lost(client, error);
+    };
     client.on('notification', (message) => this.received(message.payload));
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client));
+    client.on('error', (error) => lost(error));
+    client.on('end', () => lost());
     try {
       await client.connect();
       await client.query(`LISTEN ${quoteIdentifier(this.channel)}`);
     } catch (error) {
-      this.lost(client, error);
+      lost(error);
       return;
     }
+    // Lost while LISTEN was answered: the reconnect is already scheduled.
+    if (isLost) return;
     if (this.stopped) {
       await client.end().catch(() => undefined);
       return;
@@ -94,8 +109,8 @@ export class PostgresInvalidationRelay implements InvalidationRelay {
     this.client = client;
     this.reconnectDelayMs = 250;
     this.pingTimer = setInterval(() => {
-      client.query('SELECT 1').catch((error: unknown) => this.lost(client, error));
-    }, this.options.pingIntervalMs ?? 5_000);
+      client.query('SELECT 1').catch((error: unknown) => lost(error));
+    }, pingIntervalMs);
     this.pingTimer.unref();
     this.options.logger.debug({ channel: this.channel }, 'response cache: listening for invalidations');
     this.listener?.onListening();
@@ -113,10 +128,8 @@ export class PostgresInvalidationRelay implements InvalidationRelay {
     this.listener?.onTags(message.tags.filter((tag): tag is string => typeof tag === 'string'));
   }
 
-  /** Called for every way a connection can fail; acts once per connection. */
+  /** Every way a connection can fail ends here, once per connection (see `connect`). */
   private lost(client: Client, error?: unknown): void {
-    if ((client as { relayLost?: boolean }).relayLost) return;
-    (client as { relayLost?: boolean }).relayLost = true;
     client.removeAllListeners('notification');
     client.end().catch(() => undefined);
     if (this.client === client) {
