@@ -36,6 +36,11 @@ export interface ConflictRetryPolicy {
   onRetry?: (sqlstate: string) => void;
 }
 
+export interface TransactionLocalHooks<T> {
+  beforeCommit?: (value: T) => Promise<void>;
+  afterCommit?: (value: T) => Promise<void>;
+}
+
 const DEFAULT_CONFLICT_RETRY: ConflictRetryPolicy = { attempts: 3, baseDelayMs: 10 };
 
 /**
@@ -72,17 +77,19 @@ export class Database implements UnitOfWork {
   }
 
   /**
-   * A value that lives as long as the ambient transaction (made by `create` on first use), and
-   * `flush`, run once with it just before the transaction commits. It lets an adapter buffer
-   * writes (the job queue's jobs) and send them in one statement instead of one per call.
+   * A value that lives as long as the ambient transaction (made by `create` on first use), with
+   * hooks run once with it: `beforeCommit` just before COMMIT (an adapter buffering writes, as the
+   * job queue does, sends them in one statement), `afterCommit` once committed (see `afterCommit`).
    */
-  transactionLocal<T>(key: object, create: () => T, flush: (value: T) => Promise<void>): T {
+  transactionLocal<T>(key: object, create: () => T, hooks: TransactionLocalHooks<T>): T {
     const scope = this.ambient.getStore();
     if (!scope) throw new Error('transactionLocal() needs an ambient transaction');
     if (!scope.locals.has(key)) {
       const value = create();
       scope.locals.set(key, value);
-      scope.beforeCommit.push(() => flush(value));
+      const { beforeCommit, afterCommit } = hooks;
+      if (beforeCommit) scope.beforeCommit.push(() => beforeCommit(value));
+      if (afterCommit) scope.afterCommit.push(() => afterCommit(value));
     }
     return scope.locals.get(key) as T;
   }

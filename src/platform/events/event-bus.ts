@@ -108,17 +108,11 @@ export class EventBus<TEvents> implements EventPublisher<TEvents> {
 
   /** This transaction's published events, told to the commit listeners once it commits. */
   private publishedInTransaction(): CommittedEvents[] {
-    return this.database.transactionLocal(
-      this.committedKey,
-      () => {
-        const published: CommittedEvents[] = [];
-        void this.database.afterCommit(async () => {
-          for (const listener of this.commitListeners) await listener(published);
-        });
-        return published;
+    return this.database.transactionLocal<CommittedEvents[]>(this.committedKey, () => [], {
+      afterCommit: async (published) => {
+        for (const listener of this.commitListeners) await listener(published);
       },
-      async () => undefined,
-    );
+    });
   }
 
   get allSubscriptions(): AnySubscription[] {

@@ -90,11 +90,9 @@ export class PostgresJobQueue implements JobQueue {
 
   /** The ambient transaction's buffer; whatever is still in it is written just before COMMIT. */
   private pending(): JobSpec[] {
-    return this.database.transactionLocal<JobSpec[]>(
-      this,
-      () => [],
-      (specs) => (specs.length > 0 ? this.write(specs.splice(0)) : Promise.resolve()),
-    );
+    return this.database.transactionLocal<JobSpec[]>(this, () => [], {
+      beforeCommit: (specs) => (specs.length > 0 ? this.write(specs.splice(0)) : Promise.resolve()),
+    });
   }
 
   private async write(specs: JobSpec[]): Promise<void> {
