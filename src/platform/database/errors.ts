@@ -17,19 +17,28 @@ const TRANSIENT_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 const TRANSIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout/;
 
 /**
+ * The error and what it wraps, outermost first: a service may rethrow a driver error as its
+ * cause, TypeORM wraps it as driverError, graphql-js as originalError, or as NonErrorThrown
+ * { thrownValue } what is not `instanceof Error`.
+ */
+function* causeChain(error: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  let current: unknown = error;
+  // Not `instanceof Error`: socket errors may come from another realm (a VM context).
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
+    yield current as { code?: unknown; message?: unknown };
+    const next = current as { driverError?: unknown; originalError?: unknown; cause?: unknown; thrownValue?: unknown };
+    current = next.driverError ?? next.originalError ?? next.thrownValue ?? next.cause;
+  }
+}
+
+/**
  * True when an error means the database was briefly out of reach, not that the request or our
  * code was wrong: the client may retry (with its idempotency key, where the operation has one).
  */
 export function isTransientDatabaseError(error: unknown): boolean {
-  let current: unknown = error;
-  // Not `instanceof Error`: socket errors may come from another realm (a VM context).
-  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
+  for (const { code, message } of causeChain(error)) {
     if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_ERRNOS.has(code))) return true;
     if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
-    // graphql-js wraps what is not `instanceof Error` as NonErrorThrown { thrownValue }.
-    const next = current as { driverError?: unknown; originalError?: unknown; cause?: unknown; thrownValue?: unknown };
-    current = next.driverError ?? next.originalError ?? next.thrownValue ?? next.cause;
   }
   return false;
 }
@@ -39,16 +48,11 @@ const TRANSACTION_CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
 
 /**
  * 40001 (serialization_failure) or 40P01 (deadlock_detected) when PostgreSQL aborted the
- * transaction for a conflict with another one, else null. Looks through wrappers as
- * `isTransientDatabaseError` does, since a service may rethrow a driver error as its cause.
+ * transaction for a conflict with another one, else null; looks through wrappers.
  */
 export function transactionConflictCode(error: unknown): string | null {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code } = current as { code?: unknown };
+  for (const { code } of causeChain(error)) {
     if (typeof code === 'string' && TRANSACTION_CONFLICT_SQLSTATES.has(code)) return code;
-    const next = current as { driverError?: unknown; cause?: unknown };
-    current = next.driverError ?? next.cause;
   }
   return null;
 }
