@@ -18,16 +18,13 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
-import { runMigrations } from '../src/platform/database';
-import { createLogger } from '../src/platform/logger';
+import { createScratchDatabase } from './scratch-database';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const READERS = Number(process.env.BENCH_READERS ?? 8);
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 200);
 const HOT = Number(process.env.BENCH_HOT ?? 5);
 const WRITE_INTERVAL_MS = Number(process.env.BENCH_WRITE_INTERVAL_MS ?? 50);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WITH_REDIS = REDIS_URL !== 'none';
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password-1' };
@@ -45,14 +42,9 @@ interface Read {
 }
 
 async function main(): Promise<void> {
-  const dbName = `sg_bench_cache_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+  const { url: dbUrl, drop: dropDatabase } = await createScratchDatabase('sg_bench_cache');
   const children: ChildProcess[] = [];
   try {
-    await runMigrations(dbUrl, createLogger({ level: 'silent' }));
     const env = {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
@@ -160,8 +152,7 @@ async function main(): Promise<void> {
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase();
   }
 }
 

@@ -10,19 +10,18 @@
  *   BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres)
  */
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { createEmailSender, createPaymentGateway, createRuntime, type Runtime } from '../src/composition';
 import { SandboxPaymentProvider } from '../src/integration/payment-gateway/sandbox-provider';
 import { loadConfig } from '../src/platform/config';
-import { runMigrations } from '../src/platform/database';
 import { createLogger } from '../src/platform/logger';
+import { createScratchDatabase } from './scratch-database';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CUSTOMERS = 50;
 const UNLOADED_SAMPLES = 20;
 const PAID_WAIT_MS = 60_000;
@@ -71,17 +70,12 @@ const spread = (sorted: readonly number[], ps: readonly number[]): string =>
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
 
 async function main(): Promise<void> {
-  const dbName = `sg_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+  const { name: dbName, url: dbUrl, drop: dropDatabase } = await createScratchDatabase('sg_bench');
   const sql = new Client({ connectionString: dbUrl });
   let provider: SandboxPaymentProvider | undefined;
   let email: ReturnType<typeof createEmailSender> | undefined;
   let runtime: Runtime | undefined;
   try {
-    await runMigrations(dbUrl, createLogger({ level: 'silent' }));
     await sql.connect();
     provider = await SandboxPaymentProvider.start();
     const config = loadConfig({
@@ -227,8 +221,7 @@ async function main(): Promise<void> {
     email?.close();
     await provider?.stop().catch(report('stopping the sandbox provider'));
     await sql.end().catch(report('closing the SQL client'));
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase();
   }
 }
 

@@ -11,17 +11,14 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { runMigrations } from '../src/platform/database';
-import { createLogger } from '../src/platform/logger';
+import { createScratchDatabase } from './scratch-database';
 import { liveCodec } from '../src/platform/pubsub';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUERY = 'subscription ($ids: [ID!]!) { stockChanged(productIds: $ids) { productId stock at } }';
 
@@ -31,17 +28,12 @@ interface Subscriber {
 }
 
 async function main(): Promise<void> {
-  const dbName = `sg_bench_${randomBytes(4).toString('hex')}`;
   const prefix = `sg-bench-${randomBytes(4).toString('hex')}:`;
-  const admin = new Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+  const { url: dbUrl, drop: dropDatabase } = await createScratchDatabase('sg_bench');
   const redis = new Redis(REDIS_URL);
   let api: ReturnType<typeof spawn> | undefined;
   const subscribers: Subscriber[] = [];
   try {
-    await runMigrations(dbUrl, createLogger({ level: 'silent' }));
     api = spawn(process.execPath, [path.resolve(__dirname, '../src/main.js'), '--no-worker'], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -115,8 +107,7 @@ async function main(): Promise<void> {
     api?.kill('SIGTERM');
     if (api) await new Promise((resolve) => api!.once('exit', resolve));
     redis.disconnect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase();
   }
 }
 

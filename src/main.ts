@@ -2,7 +2,6 @@ import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition';
 import { bootstrap, onShutdownSignal } from './platform/bootstrap';
-import { ConfigError } from './platform/config';
 import { resolveServerJwtSecret } from './platform/jwt-secret';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { Metrics } from './platform/metrics';
@@ -55,11 +54,4 @@ async function main(): Promise<void> {
   if (config.graphql.sandbox) process.stdout.write(`\n  GraphQL explorer (${config.graphql.explorer}): ${url}\n\n`);
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}
-`);
-    process.exit(1);
-  }
-  exitWithStartupError('storefront-graph', error);
-});
+main().catch((error: unknown) => exitWithStartupError('storefront-graph', error));

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { ConfigError } from './config';
 
 /** A startup failure whose message says everything: printed without a stack. */
 export class StartupError extends Error {}
@@ -76,8 +77,15 @@ export function assertPortFree(port: number, host: string): Promise<void> {
   });
 }
 
-/** Prints why the process could not start (a stack only for unexpected errors, or at LOG_LEVEL=debug) and exits 1. */
+/**
+ * Prints why the process could not start (a stack only for unexpected errors, or at LOG_LEVEL=debug) and exits 1.
+ * A ConfigError found after bootstrap (such as a missing JWT_SECRET) reads as bootstrap prints one: its list alone.
+ */
 export function exitWithStartupError(processName: string, error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   const verbose = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
   const text =
     error instanceof StartupError && !verbose
