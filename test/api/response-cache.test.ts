@@ -192,6 +192,23 @@ describe('response cache: every change is seen at once', () => {
     expect(after.edges.map((e) => e.node.id)).toContain(created.id);
   });
 
+  it('when a price changes outside a GraphQL mutation, then the ProductUpdated event drops the cached page and list', async () => {
+    // A mutation's own result drops its tags in the plugin; a change made elsewhere (a script, a
+    // job, another instance) reaches the cache only through its domain event, which this checks.
+    const product = await createProduct(test, admin, { priceAmount: 1000 });
+    const read = () => test.client.post<{ product: { price: { amount: number } } }>({ query: PRODUCT_PAGE, variables: { id: product.id } });
+    const list = () => test.client.post<{ products: { edges: { node: { id: string; price: { amount: number } } }[] } }>({ query: 'query Prices { products(first: 100) { edges { node { id price { amount } } } } }' });
+    const priceInList = async () => dataOf(await list()).products.edges.find((e) => e.node.id === product.id)?.node.price.amount;
+    await eventually(read, (r) => cacheOf(r) === 'hit', { what: 'the page served from the cache' });
+    await eventually(list, (r) => cacheOf(r) === 'hit', { what: 'the list served from the cache' });
+
+    const adminViewer = { id: admin.id, role: 'ADMIN' as const, expiresAt: Math.floor(Date.now() / 1000) + 600 };
+    await test.app.modules.catalog.service.updateProduct(adminViewer, product.id, 1, { priceAmount: 1500 });
+
+    expect(dataOf(await read()).product.price.amount).toBe(1500);
+    expect(await priceInList()).toBe(1500);
+  });
+
   it('when a payment settles in the worker, then the customer reads the order as PAID', async () => {
     const product = await createProduct(test, admin, { stock: 5 });
     const customer = await signUpCustomer(test);
