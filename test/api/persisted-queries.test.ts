@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { errorCodes } from '../support/graphql-client';
-import { describeWithRedis, uniquePrefix } from '../support/redis';
+import { describeWithRedis, useAppOnRedis } from '../support/redis';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const QUERY = '{ products(first: 1) { totalCount } }';
@@ -32,22 +31,10 @@ describe('automatic persisted queries in memory', () => {
 });
 
 describeWithRedis('automatic persisted queries in Redis', (redisUrl) => {
-  let test: TestApp;
-  let redis: Redis;
-  const prefix = uniquePrefix();
-  beforeAll(async () => {
-    test = await startTestApp({ env: { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix } });
-    redis = new Redis(redisUrl());
-  });
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await test.stop();
-  });
+  const app = useAppOnRedis(redisUrl);
 
   it('when a query is registered, then it is kept in Redis under the deployment prefix, for every instance', async () => {
-    await expectApqRoundTrip(test);
-    expect(await redis.keys(`${prefix}apq:*`)).toEqual([`${prefix}apq:${HASH}`]);
+    await expectApqRoundTrip(app.test);
+    expect(await app.redis.keys(`${app.prefix}apq:*`)).toEqual([`${app.prefix}apq:${HASH}`]);
   });
 });

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { errorCodes } from '../support/graphql-client';
-import { describeWithRedis, uniquePrefix } from '../support/redis';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { describeWithRedis, useAppOnRedis } from '../support/redis';
 import { eventually } from '../support/wait';
 import { connectLive } from '../support/ws-client';
 
@@ -17,44 +15,32 @@ const persisted = (query: string) => ({ extensions: { persistedQuery: { version:
 const padded = (bytes: number) => `# ${'x'.repeat(bytes)}\n{ __typename }`;
 
 describeWithRedis('persisted-query limits', (redisUrl) => {
-  let test: TestApp;
-  let redis: Redis;
-  const prefix = uniquePrefix();
-  beforeAll(async () => {
-    test = await startTestApp({ env: { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, APQ_TTL_SECONDS: '600', MAX_QUERY_BYTES: '4096' } });
-    redis = new Redis(redisUrl());
-  });
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await test.stop();
-  });
+  const app = useAppOnRedis(redisUrl, { APQ_TTL_SECONDS: '600', MAX_QUERY_BYTES: '4096' });
 
   it('when a query is registered, then its entry expires after APQ_TTL_SECONDS', async () => {
     const query = '{ products(first: 2) { totalCount } }';
-    expect(errorCodes(await test.client.post({ query, ...persisted(query) }))).toEqual([]);
+    expect(errorCodes(await app.test.client.post({ query, ...persisted(query) }))).toEqual([]);
 
-    const key = `${prefix}apq:${sha256(query)}`;
-    const ttl = await eventually(() => redis.ttl(key), (t) => t !== -2, { what: 'the stored entry' });
+    const key = `${app.prefix}apq:${sha256(query)}`;
+    const ttl = await eventually(() => app.redis.ttl(key), (t) => t !== -2, { what: 'the stored entry' });
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(600);
   });
 
   it('when a document over the byte limit is registered, then QUERY_TOO_COMPLEX names bytes and nothing is stored', async () => {
     const query = padded(90_000);
-    const response = await test.client.post({ query, ...persisted(query) });
+    const response = await app.test.client.post({ query, ...persisted(query) });
 
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(response.errors![0]!.extensions.limit).toBe('bytes');
-    expect(await redis.exists(`${prefix}apq:${sha256(query)}`)).toBe(0);
+    expect(await app.redis.exists(`${app.prefix}apq:${sha256(query)}`)).toBe(0);
     // Just under the limit still runs.
-    expect(errorCodes(await test.client.post({ query: padded(3_000) }))).toEqual([]);
+    expect(errorCodes(await app.test.client.post({ query: padded(3_000) }))).toEqual([]);
   });
 
   it('when an oversized document is sent over WebSocket, then QUERY_TOO_COMPLEX too', async () => {
-    const client = connectLive(test.url);
+    const client = connectLive(app.test.url);
     try {
       const operation = client.subscribe(padded(90_000));
       await eventually(async () => operation.errors, (e) => e !== undefined, { what: 'the refusal' });
@@ -66,9 +52,9 @@ describeWithRedis('persisted-query limits', (redisUrl) => {
 
   it('when a query is registered, then the registration costs budget by its size; running it by hash does not', async () => {
     const query = padded(3_000);
-    const plain = await test.client.post({ query });
-    const registered = await test.client.post({ query, ...persisted(query) });
-    const byHash = await test.client.post(persisted(query));
+    const plain = await app.test.client.post({ query });
+    const registered = await app.test.client.post({ query, ...persisted(query) });
+    const byHash = await app.test.client.post(persisted(query));
 
     expect(errorCodes(registered)).toEqual([]);
     expect(registered.extensions!.cost!.requested).toBeGreaterThanOrEqual(plain.extensions!.cost!.requested + 3_000 / 16);
@@ -76,7 +62,7 @@ describeWithRedis('persisted-query limits', (redisUrl) => {
   });
 
   it('when the hash does not match the query, then BAD_REQUEST says so', async () => {
-    const response = await test.client.post({ query: '{ __typename }', ...persisted('{ something else }') });
+    const response = await app.test.client.post({ query: '{ __typename }', ...persisted('{ something else }') });
 
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(['BAD_REQUEST']);

@@ -1,7 +1,5 @@
-import { createAdmin, createProduct, signUpCustomer } from '../factories';
-import { placeOrder } from '../factories/orders';
 import { dataOf } from '../support/graphql-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { orderOfNewProduct, startShop, type Shop } from '../support/shop';
 import { eventually } from '../support/wait';
 
 // A payment changes (created, an attempt counted, an error recorded) while its order stays PENDING:
@@ -11,19 +9,17 @@ const ORDER_WITH_PAYMENT = 'query O($id: ID!) { order(id: $id) { status payment 
 type OrderWithPayment = { order: { status: string; payment: { status: string; attempts: number; lastError: string | null } | null } };
 
 describe('response cache: the payment under a cached order', () => {
-  let test: TestApp;
+  let shop: Shop;
 
   beforeAll(async () => {
     // The worker starts later, so the order is cached before anything happens to its payment.
-    test = await startTestApp({ env: { RESPONSE_CACHE: 'on' } });
+    shop = await startShop({ env: { RESPONSE_CACHE: 'on' } });
   });
-  afterAll(() => test.stop());
+  afterAll(() => shop.test.stop());
 
   it('when a capture attempt fails and the order stays PENDING, then the cached order shows the attempt and its error', async () => {
-    const admin = await createAdmin(test);
-    const product = await createProduct(test, admin, { stock: 5 });
-    const customer = await signUpCustomer(test);
-    const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+    const { test } = shop;
+    const { customer, order } = await orderOfNewProduct(shop, { stock: 5 });
     const read = () => test.client.post<OrderWithPayment>({ query: ORDER_WITH_PAYMENT, variables: { id: order.id } }, { token: customer.token });
     await read();
     const cached = await read();

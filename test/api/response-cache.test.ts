@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createProduct, signUpCustomer, PASSWORD, type TestUser } from '../factories';
-import { dataOf, errorCodes, type GraphQLResponse } from '../support/graphql-client';
+import { cacheOf } from '../support/api-cluster';
+import { dataOf, errorCodes } from '../support/graphql-client';
 import { startShop } from '../support/shop';
 import type { TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
@@ -18,7 +19,6 @@ const ME = 'query Me { me { id name email role } }';
 const MY_ORDERS = 'query MyOrders { orders(first: 10) { totalCount edges { node { id status customer { id name email } } } } }';
 const AUTHOR_EMAIL = 'query AuthorEmail($id: ID!) { product(id: $id) { reviews(first: 5) { edges { node { author { id name email } } } } } }';
 
-const cacheOf = (response: GraphQLResponse<unknown>) => response.extensions?.cache;
 
 let test: TestApp;
 let admin: TestUser;
@@ -162,6 +162,8 @@ describe('response cache: every change is seen at once', () => {
     const list = () => test.client.post<{ products: { totalCount: number; edges: { node: { id: string } }[] } }>({ query: PRODUCT_LIST });
     await read();
     await list();
+    // Both are served from the cache before each change, so a fresh answer after it proves the drop.
+    expect(cacheOf(await read())).toBe('hit');
     expect(cacheOf(await list())).toBe('hit');
 
     dataOf(
@@ -171,6 +173,7 @@ describe('response cache: every change is seen at once', () => {
       ),
     );
     expect(dataOf(await read()).product.price.amount).toBe(1500);
+    expect(cacheOf(await read())).toBe('hit');
 
     const reviewer = await signUpCustomer(test);
     dataOf(
@@ -182,23 +185,46 @@ describe('response cache: every change is seen at once', () => {
     expect(dataOf(await read()).product.reviews.totalCount).toBe(1);
 
     const before = dataOf(await list()).products.totalCount;
+    expect(cacheOf(await list())).toBe('hit');
     const created = await createProduct(test, admin);
     const after = dataOf(await list()).products;
     expect(after.totalCount).toBe(before + 1);
     expect(after.edges.map((e) => e.node.id)).toContain(created.id);
   });
 
+  it('when a price changes outside a GraphQL mutation, then the ProductUpdated event drops the cached page and list', async () => {
+    // A mutation's own result drops its tags in the plugin; a change made elsewhere (a script, a
+    // job, another instance) reaches the cache only through its domain event, which this checks.
+    const product = await createProduct(test, admin, { priceAmount: 1000 });
+    const read = () => test.client.post<{ product: { price: { amount: number } } }>({ query: PRODUCT_PAGE, variables: { id: product.id } });
+    const list = () => test.client.post<{ products: { edges: { node: { id: string; price: { amount: number } } }[] } }>({ query: 'query Prices { products(first: 100) { edges { node { id price { amount } } } } }' });
+    const priceInList = async () => dataOf(await list()).products.edges.find((e) => e.node.id === product.id)?.node.price.amount;
+    await eventually(read, (r) => cacheOf(r) === 'hit', { what: 'the page served from the cache' });
+    await eventually(list, (r) => cacheOf(r) === 'hit', { what: 'the list served from the cache' });
+
+    const adminViewer = { id: admin.id, role: 'ADMIN' as const, expiresAt: Math.floor(Date.now() / 1000) + 600 };
+    await test.app.modules.catalog.service.updateProduct(adminViewer, product.id, 1, { priceAmount: 1500 });
+
+    expect(dataOf(await read()).product.price.amount).toBe(1500);
+    expect(await priceInList()).toBe(1500);
+  });
+
   it('when a payment settles in the worker, then the customer reads the order as PAID', async () => {
     const product = await createProduct(test, admin, { stock: 5 });
     const customer = await signUpCustomer(test);
+    // The capture is held at the provider, so the PENDING answer is cached before the payment settles.
+    test.paymentProvider.setBehaviour({ mode: 'slow', delayMs: 2_500, times: 1 });
     const placed = await test.client.post<{ placeOrder: { id: string } }>(
       { query: 'mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id } }', variables: { i: { items: [{ productId: product.id, quantity: 1 }], idempotencyKey: randomUUID() } } },
       { token: customer.token },
     );
     const orderId = dataOf(placed).placeOrder.id;
-    const status = async () =>
-      dataOf(await test.client.post<{ order: { status: string } }>({ query: 'query O($id: ID!) { order(id: $id) { status } }', variables: { id: orderId } }, { token: customer.token })).order.status;
-    await status();
+    const read = () => test.client.post<{ order: { status: string } }>({ query: 'query O($id: ID!) { order(id: $id) { status } }', variables: { id: orderId } }, { token: customer.token });
+    const status = async () => dataOf(await read()).order.status;
+    // The order's first events (placed, payment created) drop the entry as they are processed; wait until it is cached.
+    const cached = await eventually(read, (r) => cacheOf(r) === 'hit', { what: 'the order served from the cache' });
+    expect(cacheOf(cached)).toBe('hit');
+    expect(dataOf(cached).order.status).toBe('PENDING');
     await eventually(status, (s) => s === 'PAID', { timeoutMs: 20_000, what: 'the order read as PAID' });
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sampled } from '../support/prometheus';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
-import { connectLive, type LiveClient } from '../support/ws-client';
+import { LiveClients } from '../support/ws-client';
 
 /**
  * WebSocket caps: sockets per client IP and per instance are refused with close code 1013 (try
@@ -10,7 +10,7 @@ import { connectLive, type LiveClient } from '../support/ws-client';
  * that runs nothing is closed when its idle time is up. Each is counted in the metrics.
  */
 const STOCK = 'subscription ($ids: [ID!]!) { stockChanged(productIds: $ids) { productId } }';
-const clients: LiveClient[] = [];
+const clients = new LiveClients();
 let test: TestApp;
 
 beforeAll(async () => {
@@ -25,22 +25,18 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await clients.disposeAll();
   await test.stop();
 });
 
-const connectFrom = (ip: string) => {
-  const client = connectLive(test.url, undefined, { headers: { 'x-forwarded-for': ip } });
-  clients.push(client);
-  return client;
-};
+const connectFrom = (ip: string) => clients.connect(test.url, undefined, { headers: { 'x-forwarded-for': ip } });
 const rejections = (limit: string) => sampled(test.app, 'rate_limit_rejections_total', { limit });
 // A socket the server closed counts until its close handshake ends; `ws` waits up to 30 s for a
 // client that is slow to answer (a loaded machine), so the wait allows for that.
 const openSockets = (n: number) =>
   eventually(() => sampled(test.app, 'websocket_connections'), (count) => count === n, { what: `${n} open sockets`, timeoutMs: 35_000 });
 const closeAll = async () => {
-  await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  await clients.disposeAll();
   await openSockets(0);
 };
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAdmin, createProduct, signUpCustomer } from '../factories';
 import { placeOrder } from '../factories/orders';
-import { createLogger } from '../../src/platform/logger';
-import type { RunningJob } from '../../src/platform/jobs';
+import { runningJob } from '../support/jobs';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let test: TestApp;
@@ -16,15 +15,6 @@ const jobsNamed = async (task: string): Promise<{ id: string; payload: unknown }
     `SELECT j.id::text, p.payload FROM graphile_worker.jobs j JOIN graphile_worker._private_jobs p ON p.id = j.id WHERE j.task_identifier = $1`,
     [task],
   );
-
-const runningJob = (task: string): RunningJob => ({
-  id: '0',
-  task,
-  attempt: 1,
-  maxAttempts: 5,
-  isFinalAttempt: false,
-  logger: createLogger({ level: 'silent' }),
-});
 
 it('when a transaction that published an event rolls back, then no job exists for it', async () => {
   const { database, application } = test.app;

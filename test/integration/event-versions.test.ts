@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAdmin, createProduct, signUpCustomer } from '../factories';
 import { placeOrder } from '../factories/orders';
 import { EVENT_VERSIONS } from '../../src/composition';
-import { createLogger } from '../../src/platform/logger';
-import type { RunningJob } from '../../src/platform/jobs';
+import { runningJob } from '../support/jobs';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // Jobs outlive a deploy: a job enqueued by the previous release runs on this one.
@@ -12,15 +11,6 @@ beforeAll(async () => {
   test = await startTestApp({ worker: false });
 });
 afterAll(() => test.stop());
-
-const runningJob = (task: string): RunningJob => ({
-  id: '0',
-  task,
-  attempt: 1,
-  maxAttempts: 5,
-  isFinalAttempt: false,
-  logger: createLogger({ level: 'silent' }),
-});
 
 const runJob = (task: string, payload: unknown) => test.app.application.jobHandlers.get(task)!(payload, runningJob(task));
 

@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { PlaceOrderDocument, ProductDocument } from '../generated/graphql';
-import { createAdmin, createProduct, signUpCustomer } from '../factories';
+import { createProduct, signUpCustomer, type TestUser } from '../factories';
 import { dataOf, errorCodes } from '../support/graphql-client';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { customerAndProduct, startShop, type Shop } from '../support/shop';
+import type { TestApp } from '../support/test-app';
 
+let shop: Shop;
 let test: TestApp;
+let admin: TestUser;
 beforeAll(async () => {
   // No worker: payment settlement is not what these tests are about, only reservation.
-  test = await startTestApp({ env: { DATABASE_POOL_SIZE: '20' } });
+  shop = await startShop({ env: { DATABASE_POOL_SIZE: '20' } });
+  ({ test, admin } = shop);
 });
 afterAll(() => test.stop());
 
 it('when 60 customers order the last 25 units at once, then exactly 25 succeed and stock ends at 0, never below', async () => {
-  const admin = await createAdmin(test);
   const product = await createProduct(test, admin, { stock: 25 });
   const customers = await Promise.all(Array.from({ length: 60 }, () => signUpCustomer(test)));
 
@@ -53,9 +56,7 @@ it('when 60 customers order the last 25 units at once, then exactly 25 succeed a
 });
 
 it('when 20 requests with one idempotency key arrive at once, then one order exists and every response has its id', async () => {
-  const admin = await createAdmin(test);
-  const product = await createProduct(test, admin, { stock: 100 });
-  const customer = await signUpCustomer(test);
+  const { customer, product } = await customerAndProduct(shop, { stock: 100 });
   const input = { items: [{ productId: product.id, quantity: 2 }], idempotencyKey: randomUUID() };
 
   const results = await Promise.all(

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { env } from './services';
+import { startTestApp, type TestApp } from './test-app';
 import { eventually } from './wait';
 
 /**
@@ -84,4 +85,25 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * An app on Redis under a key prefix of its own, and a Redis connection to look at its keys.
+ * Registers the hooks that start it and, at the end, stop it and delete the prefix's keys; call
+ * it in a `describeWithRedis` body and read `app.test`, `app.redis` from tests.
+ */
+export function useAppOnRedis(redisUrl: () => string, appEnv: Record<string, string> = {}) {
+  const prefix = uniquePrefix();
+  const app = { prefix } as { prefix: string; test: TestApp; redis: Redis };
+  beforeAll(async () => {
+    app.test = await startTestApp({ env: { REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, ...appEnv } });
+    app.redis = new Redis(redisUrl());
+  });
+  afterAll(async () => {
+    const keys = await app.redis.keys(`${prefix}*`);
+    if (keys.length > 0) await app.redis.del(...keys);
+    app.redis.disconnect();
+    await app.test.stop();
+  });
+  return app;
 }

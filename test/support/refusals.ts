@@ -2,7 +2,7 @@ import { ProductsDocument } from '../generated/graphql';
 import { errorCodes, type GraphQLResponse } from './graphql-client';
 import { startTestApp, type TestApp } from './test-app';
 import { eventually } from './wait';
-import { connectLive, type LiveClient } from './ws-client';
+import { LiveClients } from './ws-client';
 
 /**
  * The security suites' arrange and assertions: an app configured as in production (tight sign-in
@@ -12,7 +12,7 @@ import { connectLive, type LiveClient } from './ws-client';
  */
 export function useProductionApp() {
   let production: TestApp;
-  const clients: LiveClient[] = [];
+  const clients = new LiveClients();
 
   beforeAll(async () => {
     production = await startTestApp({
@@ -25,15 +25,11 @@ export function useProductionApp() {
     });
   });
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await clients.disposeAll();
     await production.stop();
   });
 
-  const ws = (test: TestApp, token?: string) => {
-    const client = connectLive(test.url, token);
-    clients.push(client);
-    return client;
-  };
+  const ws = (test: TestApp, token?: string) => clients.connect(test.url, token);
 
   /**
    * Runs `act` and asserts it was refused before execution: not one SQL statement ran meanwhile

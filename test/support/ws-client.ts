@@ -93,3 +93,18 @@ function withHeaders(headers: Record<string, string>): unknown {
     }
   };
 }
+
+/** The live clients a suite opened, so it can dispose of them together (after each test or at the end). */
+export class LiveClients {
+  private readonly open: LiveClient[] = [];
+
+  connect(...args: Parameters<typeof connectLive>): LiveClient {
+    const client = connectLive(...args);
+    this.open.push(client);
+    return client;
+  }
+
+  async disposeAll(): Promise<void> {
+    await Promise.all(this.open.splice(0).map((c) => c.dispose()));
+  }
+}
