@@ -93,6 +93,12 @@ async function startServer(): Promise<NpmRun & { serverPid: number; postgresPid:
   return { ...run, serverPid: ready.pid, postgresPid: cluster!.pid, url: (ready as unknown as { url: string }).url };
 }
 
+/** A failed CLI fails the test with its output, which says why (a bare exit code does not). */
+async function expectSuccess(run: NpmRun, what: string): Promise<void> {
+  const code = await run.exited;
+  if (code !== 0) throw new Error(`${what} exited with ${code}:\n${run.output.join('\n')}`);
+}
+
 async function expectGone(pids: number[]): Promise<void> {
   await eventually(async () => pids.filter(alive), (left) => left.length === 0, { timeoutMs: 30_000, what: 'every process to exit' });
 }
@@ -134,11 +140,8 @@ it('when a process manager sends SIGTERM to npm, then the server shuts down grac
 });
 
 it('when no server runs, then a CLI starts the embedded PostgreSQL itself and stops it again', async () => {
-  // The output rides along so a failure says why.
-  const jobs = npm(['jobs', '--', 'failed']);
-  expect({ code: await jobs.exited, output: jobs.output }).toMatchObject({ code: 0 });
-  const migrate = npm(['migrate']);
-  expect({ code: await migrate.exited, output: migrate.output }).toMatchObject({ code: 0 });
+  await expectSuccess(npm(['jobs', '--', 'failed']), 'npm run jobs -- failed');
+  await expectSuccess(npm(['migrate']), 'npm run migrate');
   expect(runningCluster(dataDir)).toBeNull();
   expect(spawnSync('pgrep', ['-f', `postgres -D ${dataDir}`]).status).toBe(1);
 });

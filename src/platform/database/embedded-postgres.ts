@@ -111,8 +111,9 @@ async function startPostmaster(options: { dataDir: string; port: number; runAsPo
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       options.log.debug(chunk.trim());
-      if (output.length < 10_000) output += chunk;
-      if (chunk.includes('database system is ready to accept connections')) resolve();
+      // Kept as a rolling tail: a line can arrive split across two chunks.
+      output = (output + chunk).slice(-10_000);
+      if (output.includes('database system is ready to accept connections')) resolve();
     });
     child.once('error', reject);
     void exited.then(() => reject(new Error(`embedded PostgreSQL in ${options.dataDir} did not start: ${lastLines(output)}`)));
