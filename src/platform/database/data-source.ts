@@ -5,6 +5,7 @@ import {
   type AfterQueryEvent,
   type EntitySubscriberInterface,
 } from 'typeorm';
+import { Pool } from 'pg';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { QueryObserver } from './query-logger';
@@ -72,7 +73,18 @@ export async function runMigrations(url: string, logger: Logger): Promise<string
   } finally {
     await dataSource.destroy();
   }
-  await runJobQueueMigrations({ connectionString: url, logger: silentJobQueueLogger });
+  // Our own pool, ended and awaited here: graphile-worker does not wait for the pool it would
+  // create, and an idle client of it that sees the embedded cluster stop right after the
+  // migrations (`npm run migrate`) raises an 'error' nobody listens to, which ends the process.
+  const jobQueuePool = new Pool({ connectionString: url, max: 1, application_name: 'storefront-graph-migrate' });
+  const closed = (err: Error) => logger.debug({ err: err.message }, 'migration connection closed');
+  jobQueuePool.on('error', closed);
+  jobQueuePool.on('connect', (client) => client.on('error', closed));
+  try {
+    await runJobQueueMigrations({ pgPool: jobQueuePool, logger: silentJobQueueLogger });
+  } finally {
+    await jobQueuePool.end();
+  }
   return applied;
 }
 
