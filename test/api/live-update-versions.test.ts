@@ -5,6 +5,7 @@ import { EVENT_VERSIONS } from '../../src/composition';
 import { createLogger } from '../../src/platform/logger';
 import type { RunningJob } from '../../src/platform/jobs';
 import { dataOf } from '../support/graphql-client';
+import { jobsToRun } from '../support/jobs';
 import { connectLive, type LiveClient } from '../support/ws-client';
 import { startShop } from '../support/shop';
 import type { TestApp } from '../support/test-app';
@@ -42,9 +43,7 @@ const subscriptionsOpen = (count: number) =>
 const livePublishesDone = () =>
   eventually(
     async () =>
-      (await test.app.dataSource.query(
-        `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN ('event:orders.live-on-order-placed', 'event:orders.live-on-status-changed', 'event:catalog.live-on-stock-changed')`,
-      ))[0].n as number,
+      (await jobsToRun(test.app.dataSource, { like: 'event:orders.live-on-%' })) + (await jobsToRun(test.app.dataSource, { like: 'event:catalog.live-on-stock-changed' })),
     (n) => n === 0,
     { what: 'no live-update job left' },
   );

@@ -4,6 +4,7 @@ import { createProduct, signUpCustomer, type TestUser } from '../factories';
 import { orderReaches, placeOrder } from '../factories/orders';
 import { stockOf } from '../support/catalog';
 import { dataOf, errorCodes } from '../support/graphql-client';
+import { jobsToRun } from '../support/jobs';
 import { customerAndProduct, orderOfNewProduct, startShop } from '../support/shop';
 import type { TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
@@ -144,6 +145,5 @@ describe('idempotency keys', () => {
 
 async function countJobs(): Promise<number> {
   // Response-cache invalidations of the products the test just created may still be pending.
-  const [row] = await test.app.dataSource.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier NOT LIKE 'event:response-cache.%'`);
-  return row.n;
+  return jobsToRun(test.app.dataSource, { notLike: 'event:response-cache.%' });
 }

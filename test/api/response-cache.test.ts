@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createProduct, signUpCustomer, PASSWORD, type TestUser } from '../factories';
 import { cacheOf } from '../support/api-cluster';
 import { dataOf, errorCodes } from '../support/graphql-client';
+import { jobsToRun } from '../support/jobs';
 import { startShop } from '../support/shop';
 import type { TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
@@ -31,8 +32,7 @@ afterAll(() => test.stop());
  * that expects an entry to stay cached waits until the cache's event jobs have run.
  */
 async function cacheEventsProcessed(): Promise<void> {
-  const pending = async () =>
-    (await test.app.dataSource.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'event:response-cache.%'`))[0].n as number;
+  const pending = () => jobsToRun(test.app.dataSource, { like: 'event:response-cache.%' });
   await eventually(pending, (n) => n === 0, { what: "the response cache's event jobs to run" });
 }
 

@@ -56,7 +56,8 @@ describeInBrowser('explorer at /graphql (self-hosted GraphiQL, headless Chromium
     const product = await createProduct(test, admin, { stock: 5 });
     await run(page, `subscription { stockChanged(productIds: ["${product.id}"]) { productId stock } }`);
 
-    // Restock until the running subscription shows the latest level (it starts asynchronously).
+    // Restock until an event shows (the subscription starts asynchronously), then the pane must
+    // settle on the latest level: a live update trails its commit by the job's hop through the worker.
     let stock = 5;
     await eventually(
       async () => {
@@ -64,9 +65,10 @@ describeInBrowser('explorer at /graphql (self-hosted GraphiQL, headless Chromium
         stock = restockProduct.stock;
         return response(page);
       },
-      (value) => value.includes(`"stock": ${stock}`) && value.includes(product.id),
-      { what: 'a stockChanged event in the response pane', intervalMs: 250 },
+      (value) => value.includes(product.id),
+      { what: 'a stockChanged event in the response pane', intervalMs: 500 },
     );
+    await eventually(() => response(page), (value) => value.includes(`"stock": ${stock}`), { what: `the latest stock level (${stock}) in the response pane` });
     const file = await screenshot(page, 'explorer-subscription');
     expect(file).toMatch(/explorer-subscription\.png$/);
     expect(offOrigin).toEqual([]);

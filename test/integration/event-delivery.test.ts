@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createAdmin, createProduct, signUpCustomer } from '../factories';
 import { placeOrder } from '../factories/orders';
-import { runningJob } from '../support/jobs';
+import { enqueuedJobs, runningJob } from '../support/jobs';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let test: TestApp;
@@ -10,11 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => test.stop());
 
-const jobsNamed = async (task: string): Promise<{ id: string; payload: unknown }[]> =>
-  test.app.dataSource.query(
-    `SELECT j.id::text, p.payload FROM graphile_worker.jobs j JOIN graphile_worker._private_jobs p ON p.id = j.id WHERE j.task_identifier = $1`,
-    [task],
-  );
+const jobsNamed = (task: string) => enqueuedJobs(test.app.dataSource, task);
 
 it('when a transaction that published an event rolls back, then no job exists for it', async () => {
   const { database, application } = test.app;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAdmin, createProduct, signUpCustomer } from '../factories';
 import { placeOrder } from '../factories/orders';
 import { EVENT_VERSIONS } from '../../src/composition';
-import { runningJob } from '../support/jobs';
+import { enqueuedJobs, runningJob } from '../support/jobs';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // Jobs outlive a deploy: a job enqueued by the previous release runs on this one.
@@ -35,12 +35,8 @@ it('when an order is placed, then its event payload carries the event name and c
   const customer = await signUpCustomer(test);
   const product = await createProduct(test, admin);
   const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
-  const [job] = await test.app.dataSource.query(
-    `SELECT p.payload FROM graphile_worker.jobs j JOIN graphile_worker._private_jobs p ON p.id = j.id
-      WHERE j.task_identifier = 'event:analytics.record-order-placed' AND p.payload->'payload'->>'orderId' = $1`,
-    [order.id],
-  );
-  expect(job.payload.payload).toMatchObject({ event: 'OrderPlaced', version: EVENT_VERSIONS.OrderPlaced.current, orderId: order.id });
+  const job = (await enqueuedJobs(test.app.dataSource, 'event:analytics.record-order-placed')).find((j) => j.payload.payload?.orderId === order.id);
+  expect(job?.payload.payload).toMatchObject({ event: 'OrderPlaced', version: EVENT_VERSIONS.OrderPlaced.current, orderId: order.id });
 });
 
 it('when a job of the previous version runs, then the handler handles it as the current version', async () => {

@@ -32,7 +32,7 @@ export interface JobQueue {
   enqueueTasks(jobs: readonly { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void>;
   /**
    * Hands the jobs buffered in the ambient transaction to a statement that writes them itself
-   * with `addJobsSql` (one round trip fewer while that transaction holds locks): a JSON array for
+   * with `outboxInsertSql` (one round trip fewer while that transaction holds locks): a JSON array for
    * its parameter, `[]` when there are none. The commit then has nothing left to write.
    */
   takePending(): string;
@@ -49,20 +49,37 @@ interface JobSpec {
   priority: number | null;
 }
 
-/**
- * A set-returning SQL expression that adds the jobs given as a JSON array of job specs in the
- * parameter `param` (e.g. `$3`), with one `graphile_worker.add_jobs` call.
- */
-export const addJobsSql = (param: string): string =>
-  `graphile_worker.add_jobs(ARRAY(SELECT json_populate_record(null::graphile_worker.job_spec, spec) FROM json_array_elements(${param}::json) AS spec))`;
+/** The channel a committed transaction's outbox row is announced on; the relay listens to it. */
+export const JOB_OUTBOX_CHANNEL = 'job_outbox';
 
 /**
- * Enqueues with graphile-worker on the connection of the ambient transaction, so a job exists
- * exactly when the data change that asked for it commits: the transactional outbox. Inside a
- * transaction, jobs are buffered and written by one `add_jobs` call just before COMMIT (or by the
- * statement that takes them, see `takePending`); outside one, each call writes at once.
+ * A statement (for a CTE) that writes the jobs given as a JSON array of job specs in the
+ * parameter `param` (e.g. `$3`) to the outbox as one row, or nothing when the array is empty.
+ */
+export const outboxInsertSql = (param: string): string =>
+  `INSERT INTO job_outbox (jobs) SELECT ${param}::json WHERE json_array_length(${param}::json) > 0`;
+
+/** The shortest time between two wake-ups of the relay from one process. */
+const WAKE_INTERVAL_MS = 20;
+
+/** A transaction's jobs: buffered until a statement takes them or COMMIT writes them. */
+interface PendingJobs {
+  specs: JobSpec[];
+  /** Whether this transaction wrote an outbox row, so the relay is woken once it commits. */
+  written: boolean;
+}
+
+/**
+ * The transactional outbox: a job exists exactly when the data change that asked for it commits.
+ * Jobs are written to `job_outbox` on the ambient transaction's connection (buffered, and written
+ * by one insert just before COMMIT or by the statement that takes them, see `takePending`); once
+ * committed, a NOTIFY wakes the worker's relay (outbox-relay.ts), which moves them into
+ * graphile-worker in commit order. Outside a transaction the row is written at once.
  */
 export class PostgresJobQueue implements JobQueue {
+  private lastWakeAt = 0;
+  private wakeTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly database: Database,
     private readonly onEnqueued: (task: string) => void = () => {},
@@ -79,24 +96,64 @@ export class PostgresJobQueue implements JobQueue {
   async enqueueTasks(jobs: readonly { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
     const specs = jobs.map(toSpec);
-    if (this.database.inTransaction) this.pending().push(...specs);
-    else await this.write(specs);
+    if (this.database.inTransaction) {
+      this.pending().specs.push(...specs);
+      return;
+    }
+    await this.write(specs);
+    this.wakeRelay();
   }
 
   takePending(): string {
     if (!this.database.inTransaction) return '[]';
-    return this.taken(this.pending().splice(0));
+    const pending = this.pending();
+    if (pending.specs.length === 0) return '[]';
+    pending.written = true;
+    return this.taken(pending.specs.splice(0));
   }
 
   /** The ambient transaction's buffer; whatever is still in it is written just before COMMIT. */
-  private pending(): JobSpec[] {
-    return this.database.transactionLocal<JobSpec[]>(this, () => [], {
-      beforeCommit: (specs) => (specs.length > 0 ? this.write(specs.splice(0)) : Promise.resolve()),
+  private pending(): PendingJobs {
+    return this.database.transactionLocal<PendingJobs>(this, () => ({ specs: [], written: false }), {
+      beforeCommit: async (pending) => {
+        if (pending.specs.length === 0) return;
+        pending.written = true;
+        await this.write(pending.specs.splice(0));
+      },
+      afterCommit: async (pending) => {
+        if (pending.written) this.wakeRelay();
+      },
     });
   }
 
   private async write(specs: JobSpec[]): Promise<void> {
-    await this.database.manager.query(`SELECT count(*) FROM ${addJobsSql('$1')}`, [this.taken(specs)]);
+    await this.database.manager.query(outboxInsertSql('$1'), [this.taken(specs)]);
+  }
+
+  /**
+   * Not awaited: the request has committed and needs nothing from the relay. At most one wake-up
+   * per WAKE_INTERVAL_MS: the first commit after a quiet spell wakes the relay at once, and the
+   * commits of a busy spell share one NOTIFY at the end of the interval (the relay moves every
+   * committed row it finds). A lost wake-up (the database busy, the process ending) only waits
+   * for the relay's next poll.
+   */
+  private wakeRelay(): void {
+    if (this.wakeTimer) return;
+    const wait = this.lastWakeAt + WAKE_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.sendWakeUp();
+      return;
+    }
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.sendWakeUp();
+    }, wait);
+    this.wakeTimer.unref();
+  }
+
+  private sendWakeUp(): void {
+    this.lastWakeAt = Date.now();
+    this.database.sql(`SELECT pg_notify('${JOB_OUTBOX_CHANNEL}', '')`).catch(() => undefined);
   }
 
   private taken(specs: JobSpec[]): string {

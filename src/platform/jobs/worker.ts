@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { createPool, graphileLogger, waitForIdle } from './graphile-plumbing';
 import { jobTask, type JobHandler } from './job-task';
+import { OutboxRelay } from './outbox-relay';
 import { WorkerHeartbeats } from './worker-heartbeats';
 
 export interface JobWorkerOptions {
@@ -47,6 +48,7 @@ export class JobWorker {
   private restarting: Promise<void> | undefined;
   private readonly log: Logger;
   private readonly heartbeats: WorkerHeartbeats;
+  private readonly outbox: OutboxRelay;
   readonly events: WorkerEvents = new EventEmitter() as WorkerEvents;
 
   private constructor(
@@ -57,6 +59,7 @@ export class JobWorker {
   ) {
     this.log = options.logger.child({ component: 'jobs' });
     this.heartbeats = new WorkerHeartbeats(utils, options.deadAfterMs, options.logger);
+    this.outbox = new OutboxRelay(pool, { connectionString: options.connectionString, pollIntervalMs: options.pollIntervalMs, logger: options.logger });
     this.events.on('worker:create', ({ worker }) => this.workerIds.add(worker.workerId));
     this.events.on('pool:create', ({ workerPool }) => {
       this.poolId = workerPool.id;
@@ -84,15 +87,16 @@ export class JobWorker {
 
   static async start(options: JobWorkerOptions): Promise<JobWorker> {
     const log = options.logger.child({ component: 'jobs' });
-    // The heartbeats, releases and metrics use a small pool of their own; each runner gets its own
+    // The heartbeats, releases, outbox relay and metrics use a small pool of their own; each runner gets its own
     // (runnerPool), so an abandoned runner's stuck clients cannot starve the next one.
-    const pool = createPool(options.connectionString, 2, log);
+    const pool = createPool(options.connectionString, 3, log);
     const utils = await makeWorkerUtils({ pgPool: pool, logger: graphileLogger(log) });
     const taskList: TaskList = {};
     for (const [name, handler] of options.handlers) taskList[name] = jobTask(name, handler, log);
 
     const worker = new JobWorker(options, taskList, utils, pool);
     await worker.launch();
+    await worker.outbox.start();
     await worker.heartbeat();
     await worker.heartbeats.releaseJobsOfDeadWorkers();
     worker.timers = [
@@ -107,8 +111,11 @@ export class JobWorker {
     metrics?.onCollect(async () => {
       const { rows } = await utils.withPgClient((client) =>
         client.query<{ lag: number | null }>(
-          `SELECT extract(epoch FROM now() - min(run_at))::float8 AS lag FROM graphile_worker.jobs
-            WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts`,
+          // The oldest job still waiting, in the outbox or in the queue.
+          `SELECT extract(epoch FROM now() - least(
+                    (SELECT min(created_at) FROM job_outbox),
+                    (SELECT min(run_at) FROM graphile_worker.jobs WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts)
+                  ))::float8 AS lag`,
         ),
       );
       metrics.jobQueueLag.set(rows[0]?.lag ?? 0);
@@ -127,6 +134,7 @@ export class JobWorker {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.restartTimer);
+    await this.outbox.stop();
     await this.restarting;
     await this.runner?.stop();
     if (this.runnerPool) await waitForIdle(this.runnerPool, 5_000);

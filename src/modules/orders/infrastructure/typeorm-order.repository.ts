@@ -1,5 +1,5 @@
 import { KeysetListing, type Database, type FilterConditions } from '../../../platform/database';
-import { addJobsSql, type JobQueue } from '../../../platform/jobs';
+import { outboxInsertSql, type JobQueue } from '../../../platform/jobs';
 import type { Money } from '../../../platform/money';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { ClaimedOrder, OrderFilter, OrderRepository } from '../application/order.repository';
@@ -64,8 +64,8 @@ export class TypeOrmOrderRepository implements OrderRepository {
               SELECT $1, l.line_no, l.product_id, l.quantity, l.unit_price_amount, l.currency
                 FROM unnest($4::uuid[], $5::int[], $6::int[], $7::text[]) WITH ORDINALITY
                      AS l(product_id, quantity, unit_price_amount, currency, line_no)),
-            jobs AS (SELECT count(*) FROM ${addJobsSql('$8')})
-       UPDATE orders o SET total_amount = $2, currency = $3 FROM jobs WHERE o.id = $1
+            jobs AS (${outboxInsertSql('$8')})
+       UPDATE orders o SET total_amount = $2, currency = $3 WHERE o.id = $1
        RETURNING ${COLUMNS}`,
       [
         orderId,
