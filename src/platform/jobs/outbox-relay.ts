@@ -19,19 +19,24 @@ const RELAY_LOCK_KEY = 7_032_401_001;
 const LOCKED_RETRY_MS = 50;
 
 /**
- * Deletes the oldest outbox rows and adds their jobs with one `add_jobs` call, in outbox order
- * and, within a row, in the order the transaction enqueued them (job queues run in that order).
- * Moving and deleting share the transaction: a crash leaves the rows for the next relay.
+ * Deletes the oldest outbox rows and adds their jobs with one `add_jobs` call. graphile-worker
+ * runs a queue's jobs by (priority, run_at), and `add_jobs` inserts in no promised order, so a
+ * job without its own run_at gets its transaction's start time (what graphile-worker's `now()`
+ * gave it when the transaction wrote the jobs itself) plus its position in the transaction in
+ * microseconds. Moving and deleting share the transaction: a crash leaves the rows for the next relay.
  */
 const MOVE_BATCH_SQL = `
   WITH batch AS (
          DELETE FROM job_outbox WHERE id IN (SELECT id FROM job_outbox ORDER BY id LIMIT $1)
-         RETURNING id, jobs),
+         RETURNING id, jobs, created_at),
        added AS (
          SELECT count(*)::int AS jobs
            FROM (SELECT 1 WHERE EXISTS (SELECT 1 FROM batch)) AS any_rows,
                 LATERAL graphile_worker.add_jobs(ARRAY(
-                  SELECT json_populate_record(null::graphile_worker.job_spec, spec)
+                  SELECT json_populate_record(null::graphile_worker.job_spec, CASE
+                           WHEN s.spec->>'run_at' IS NULL
+                           THEN (s.spec::jsonb || jsonb_build_object('run_at', batch.created_at + (s.n - 1) * interval '1 microsecond'))::json
+                           ELSE s.spec END)
                     FROM batch, json_array_elements(batch.jobs) WITH ORDINALITY AS s(spec, n)
                    ORDER BY batch.id, s.n)))
   SELECT (SELECT count(*)::int FROM batch) AS rows, (SELECT jobs FROM added) AS jobs`;
