@@ -1,4 +1,7 @@
 import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource, Database } from '../../src/platform/database';
+import { PostgresJobQueue } from '../../src/platform/jobs';
 import { OutboxRelay } from '../../src/platform/jobs/outbox-relay';
 import { createLogger } from '../../src/platform/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -13,6 +16,7 @@ import { eventually } from '../support/wait';
 
 let database: TestDatabase;
 let pool: Pool;
+let dataSource: DataSource;
 const logger = createLogger({ level: 'silent' });
 const relays: OutboxRelay[] = [];
 
@@ -21,9 +25,15 @@ beforeAll(async () => {
   pool = new Pool({ connectionString: database.url, max: 6 });
   // As the worker's pools do (graphile-plumbing.ts): the database dropped at the end ends idle clients.
   pool.on('error', () => undefined);
+  ({ dataSource } = createDataSource({ url: database.url, poolSize: 2, logger }));
+  await dataSource.initialize();
+});
+// Each test sees only its own relays: one left polling would hide a missing wake-up.
+afterEach(async () => {
+  await Promise.all(relays.splice(0).map((relay) => relay.stop()));
 });
 afterAll(async () => {
-  await Promise.all(relays.map((relay) => relay.stop()));
+  await dataSource.destroy();
   await pool.end();
   await database.drop();
 });
@@ -71,6 +81,27 @@ it('when a row is announced on the channel, then the relay moves it without wait
   await writeRow([{ identifier: 'outbox-test.b', payload: { seq: 1 } }]);
   await pool.query(`SELECT pg_notify('job_outbox', '')`);
   await eventually(() => queuedJobs('outbox-test.b'), (jobs) => jobs.length === 1, { what: 'the announced job in the queue' });
+});
+
+it('when the job queue commits a transaction, then its wake-up brings the jobs to graphile-worker without the poll; a rollback leaves nothing', async () => {
+  const relay = await startRelay(60_000);
+  await relay.idle();
+  const db = new Database(dataSource);
+  const jobs = new PostgresJobQueue(db);
+  await expect(
+    db.transaction(async () => {
+      await jobs.enqueueTask('outbox-test.d', { seq: 0 });
+      throw new Error('rolled back');
+    }),
+  ).rejects.toThrow('rolled back');
+  await db.transaction(async () => {
+    await jobs.enqueueTask('outbox-test.d', { seq: 1 });
+    await jobs.enqueueTask('outbox-test.d', { seq: 2 }, { queueName: 'q-d' });
+  });
+
+  const queued = await eventually(() => queuedJobs('outbox-test.d'), (found) => found.length === 2, { what: 'the committed jobs in the queue' });
+  expect(queued.map((job) => [job.seq, job.queue_name])).toEqual([[1, null], [2, 'q-d']]);
+  expect(await outboxRows()).toBe(0);
 });
 
 it('when two relays drain at once while rows keep coming, then every job of a queue arrives once and in order', async () => {

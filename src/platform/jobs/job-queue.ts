@@ -151,9 +151,10 @@ export class PostgresJobQueue implements JobQueue {
     this.wakeTimer.unref();
   }
 
+  /** Straight on the pool: it belongs to no request, so request statement counts never see it. */
   private sendWakeUp(): void {
     this.lastWakeAt = Date.now();
-    this.database.sql(`SELECT pg_notify('${JOB_OUTBOX_CHANNEL}', '')`).catch(() => undefined);
+    this.database.pool.query(`SELECT pg_notify('${JOB_OUTBOX_CHANNEL}', '')`).catch(() => undefined);
   }
 
   private taken(specs: JobSpec[]): string {

@@ -7,8 +7,6 @@ export interface OutboxRelayOptions {
   /** How often the outbox is read when no wake-up arrives (a lost NOTIFY, a dropped listener). */
   pollIntervalMs: number;
   logger: Logger;
-  /** Told how many jobs each batch handed to graphile-worker. */
-  onRelayed?: (jobs: number) => void;
 }
 
 /** Outbox rows (transactions) moved per statement. */
@@ -64,14 +62,20 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
+    // Listening drains once (rows committed before LISTEN took effect); without a listener, drain anyway.
     await this.listen();
+    if (!this.listener) this.kick();
     this.pollTimer = setInterval(() => {
       // A listener that dropped is replaced on the next tick; meanwhile the poll carries on.
       if (!this.listener) void this.listen();
       this.kick();
     }, this.options.pollIntervalMs);
     this.pollTimer.unref();
-    this.kick();
+  }
+
+  /** Resolves once no drain is running or asked for. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
   }
 
   /** Waits for the batch in progress; rows left behind wait for the next relay. */
@@ -79,7 +83,7 @@ export class OutboxRelay {
     this.stopped = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.retryTimer);
-    await this.draining;
+    await this.idle();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
@@ -125,11 +129,9 @@ export class OutboxRelay {
         await client.query('ROLLBACK');
         return 'locked';
       }
-      const { rows } = await client.query<{ rows: number; jobs: number | null }>(MOVE_BATCH_SQL, [BATCH_SIZE]);
+      const { rows } = await client.query<{ rows: number }>(MOVE_BATCH_SQL, [BATCH_SIZE]);
       await client.query('COMMIT');
-      const moved = rows[0] ?? { rows: 0, jobs: 0 };
-      if (moved.jobs) this.options.onRelayed?.(moved.jobs);
-      return moved.rows;
+      return rows[0]?.rows ?? 0;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
