@@ -104,6 +104,21 @@ it('when the job queue commits a transaction, then its wake-up brings the jobs t
   expect(await outboxRows()).toBe(0);
 });
 
+it('when the data source closes while a wake-up is deferred, then the wake-up is dropped quietly and the row waits for a relay', async () => {
+  const { dataSource: closing } = createDataSource({ url: database.url, poolSize: 1, logger });
+  await closing.initialize();
+  const db = new Database(closing);
+  const jobs = new PostgresJobQueue(db);
+  // The second commit within the wake-up interval defers its wake-up to a timer.
+  await db.transaction(() => jobs.enqueueTask('outbox-test.e', { seq: 1 }));
+  await db.transaction(() => jobs.enqueueTask('outbox-test.e', { seq: 2 }));
+  await closing.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+
+  await startRelay(50);
+  await eventually(() => queuedJobs('outbox-test.e'), (found) => found.length === 2, { what: 'both rows relayed by the poll' });
+});
+
 it('when two relays drain at once while rows keep coming, then every job of a queue arrives once and in order', async () => {
   const [first, second] = [await startRelay(50), await startRelay(50)];
   const rows = 300;

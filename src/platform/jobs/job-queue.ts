@@ -151,10 +151,18 @@ export class PostgresJobQueue implements JobQueue {
     this.wakeTimer.unref();
   }
 
-  /** Straight on the pool: it belongs to no request, so request statement counts never see it. */
+  /**
+   * Straight on the pool: it belongs to no request, so request statement counts never see it.
+   * A deferred wake-up can fire after the data source closed (the pool is gone then): the next
+   * relay's poll finds the rows.
+   */
   private sendWakeUp(): void {
     this.lastWakeAt = Date.now();
-    this.database.pool.query(`SELECT pg_notify('${JOB_OUTBOX_CHANNEL}', '')`).catch(() => undefined);
+    try {
+      this.database.pool.query(`SELECT pg_notify('${JOB_OUTBOX_CHANNEL}', '')`).catch(() => undefined);
+    } catch {
+      // closed meanwhile, see above
+    }
   }
 
   private taken(specs: JobSpec[]): string {
