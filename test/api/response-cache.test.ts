@@ -36,7 +36,9 @@ async function cacheEventsProcessed(): Promise<void> {
   await eventually(pending, (n) => n === 0, { what: "the response cache's event jobs to run" });
 }
 
+/** Counts the process's SQL while `work` runs; jobs of earlier changes are let finish first, as their SQL is not the request's. */
 async function statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  await eventually(() => jobsToRun(test.app.dataSource, {}), (n) => n === 0, { what: 'no job left to run' });
   let statements = 0;
   const stop = test.app.queries.onQuery(() => statements++);
   try {

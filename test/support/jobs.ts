@@ -35,12 +35,13 @@ export async function enqueuedJobs(dataSource: DataSource, task: string): Promis
   );
 }
 
-/** How many jobs whose task is `like` (and not `notLike`), SQL LIKE patterns, are still to run, in the outbox or the queue. */
+/** How many jobs whose task is `like` (and not `notLike`), SQL LIKE patterns, are still to run (not dead-lettered), in the outbox or the queue. */
 export async function jobsToRun(dataSource: DataSource, { like = '%', notLike = '' }: { like?: string; notLike?: string }): Promise<number> {
   const [row] = (await dataSource.query(
     `SELECT (SELECT count(*) FROM job_outbox, json_array_elements(job_outbox.jobs) AS spec
               WHERE spec->>'identifier' LIKE $1 AND spec->>'identifier' NOT LIKE $2)
-          + (SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier LIKE $1 AND task_identifier NOT LIKE $2) AS n`,
+          + (SELECT count(*) FROM graphile_worker.jobs
+              WHERE task_identifier LIKE $1 AND task_identifier NOT LIKE $2 AND attempts < max_attempts) AS n`,
     [like, notLike],
   )) as { n: string }[];
   return Number(row?.n ?? 0);
