@@ -5,9 +5,9 @@ import {
   type AfterQueryEvent,
   type EntitySubscriberInterface,
 } from 'typeorm';
-import { Pool } from 'pg';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
+import { createResilientPool } from './pool';
 import { QueryObserver } from './query-logger';
 import { typeParsers } from './type-parsers';
 
@@ -76,10 +76,12 @@ export async function runMigrations(url: string, logger: Logger): Promise<string
   // Our own pool, ended and awaited here: graphile-worker does not wait for the pool it would
   // create, and an idle client of it that sees the embedded cluster stop right after the
   // migrations (`npm run migrate`) raises an 'error' nobody listens to, which ends the process.
-  const jobQueuePool = new Pool({ connectionString: url, max: 1, application_name: 'storefront-graph-migrate' });
-  const closed = (err: Error) => logger.debug({ err: err.message }, 'migration connection closed');
-  jobQueuePool.on('error', closed);
-  jobQueuePool.on('connect', (client) => client.on('error', closed));
+  const jobQueuePool = createResilientPool({
+    connectionString: url,
+    max: 1,
+    applicationName: 'storefront-graph-migrate',
+    onError: (err) => logger.debug({ err: err.message }, 'migration connection closed'),
+  });
   try {
     await runJobQueueMigrations({ pgPool: jobQueuePool, logger: silentJobQueueLogger });
   } finally {

@@ -1,4 +1,5 @@
 export { createDataSource, runMigrations } from './data-source';
+export { createResilientPool } from './pool';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 export { QueryObserver } from './query-logger';
 export { Database, type ConflictRetryPolicy, type UnitOfWork } from './unit-of-work';

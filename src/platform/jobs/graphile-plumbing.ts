@@ -1,16 +1,13 @@
 // Owns what the job worker hands graphile-worker: connection pools that survive a database
 // outage (bounded connects, errors logged rather than thrown), and our logger in its shape.
 import { Logger as GraphileLogger } from 'graphile-worker';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createResilientPool } from '../database';
 import type { Logger } from '../logger';
 
 export function createPool(connectionString: string, max: number, log: Logger): Pool {
-  // A bounded connect: against a stalled server a restart attempt fails and backs off instead of hanging.
-  const pool = new Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
-  pool.on('error', (err) => log.warn({ err: err.message }, 'job queue connection error'));
-  // A dropped connection errors on its client too; unhandled, that would crash the process.
-  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: err.message }, 'job queue client error')));
-  return pool;
+  // Bounded connects: against a stalled server a runner's restart fails and backs off instead of hanging.
+  return createResilientPool({ connectionString, max, onError: (err) => log.warn({ err: err.message }, 'job queue connection error') });
 }
 
 /** graphile-worker completes jobs without awaiting it: closing a busy pool would lose the last completions. */
