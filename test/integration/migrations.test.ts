@@ -43,3 +43,16 @@ it('when every migration is reverted, then the public schema is empty; when they
     await dataSource.destroy();
   }
 });
+
+it('when jobs still wait in the outbox, then reverting the outbox migration refuses and keeps them', async () => {
+  const { dataSource } = createDataSource({ url: database.url, poolSize: 1, logger: createLogger({ level: 'silent' }) });
+  await dataSource.initialize();
+  try {
+    await dataSource.query(`INSERT INTO job_outbox (jobs) VALUES ('[{"identifier":"migration-test","payload":{}}]')`);
+    await expect(dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow(/job_outbox still holds 1 transaction/);
+    expect(await dataSource.query('SELECT count(*)::int AS n FROM job_outbox')).toEqual([{ n: 1 }]);
+    expect((await dataSource.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`))[0].name).toBe('JobOutbox1764600000000');
+  } finally {
+    await dataSource.destroy();
+  }
+});
