@@ -1,4 +1,4 @@
-export { JOB_OUTBOX_CHANNEL, outboxInsertSql, PostgresJobQueue, type EnqueueOptions, type JobName, type JobPayloads, type JobQueue } from './job-queue';
+export { outboxInsertSql, PostgresJobQueue, type EnqueueOptions, type JobName, type JobPayloads, type JobQueue } from './job-queue';
 export { JobWorker, type JobWorkerOptions } from './worker';
 export type { JobHandler, RunningJob } from './job-task';
 export { FailedJobs, type FailedJob } from './failed-jobs';
