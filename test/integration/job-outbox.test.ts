@@ -1,6 +1,6 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, Database } from '../../src/platform/database';
+import { createDataSource, createResilientPool, Database } from '../../src/platform/database';
 import { PostgresJobQueue } from '../../src/platform/jobs';
 import { OutboxRelay } from '../../src/platform/jobs/outbox-relay';
 import { createLogger } from '../../src/platform/logger';
@@ -22,9 +22,8 @@ const relays: OutboxRelay[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new Pool({ connectionString: database.url, max: 6 });
-  // As the worker's pools do (graphile-plumbing.ts): the database dropped at the end ends idle clients.
-  pool.on('error', () => undefined);
+  // The worker's kind of pool: the database dropped at the end ends its idle clients.
+  pool = createResilientPool({ connectionString: database.url, max: 6, onError: () => undefined });
   ({ dataSource } = createDataSource({ url: database.url, poolSize: 2, logger }));
   await dataSource.initialize();
 });
@@ -77,7 +76,9 @@ it('when rows wait in the outbox and nobody announced them, then the relay moves
 });
 
 it('when a row is announced on the channel, then the relay moves it without waiting for its poll', async () => {
-  await startRelay(60_000);
+  // Its start-up drain done, with the poll at 60 s only the NOTIFY can move the row.
+  const relay = await startRelay(60_000);
+  await relay.idle();
   await writeRow([{ identifier: 'outbox-test.b', payload: { seq: 1 } }]);
   await pool.query(`SELECT pg_notify('job_outbox', '')`);
   await eventually(() => queuedJobs('outbox-test.b'), (jobs) => jobs.length === 1, { what: 'the announced job in the queue' });
