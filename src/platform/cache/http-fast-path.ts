@@ -2,20 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { requestLogOf } from '../http/request-context';
 import { operationLabel, type Metrics } from '../metrics';
-import type { OperationGuard } from '../security/operation-guard';
+import type { CostReport } from '../security/operation-guard';
 import type { Viewer } from '../viewer';
 import { etagMatches, type ResponseCache } from './response-cache';
 
-/**
- * What an answer served here takes from the cost budget: the budget bounds the work a caller
- * makes the server do, and a stored answer is served without resolving anything. Its cost is
- * still reported (`requested`), with `spent` saying what was taken.
- */
-const CACHE_HIT_CHARGE = 1;
-
 export interface FastPathOptions {
   cache: ResponseCache;
-  guard: OperationGuard;
+  /** The operation pipeline's admission of a stored answer (a flat charge, its cost reported). */
+  chargeStoredAnswer: (viewer: Viewer, clientIp: string, cost: number) => Promise<CostReport>;
   /** The same authentication the GraphQL context uses; a failure leaves the request to Apollo. */
   viewerOf: (req: Request) => Promise<Viewer>;
   metrics?: Metrics;
@@ -29,7 +23,7 @@ export interface FastPathOptions {
  * which applies the full pipeline and the cache plugin.
  */
 export function responseCacheFastPath(options: FastPathOptions): RequestHandler {
-  const { cache, guard, metrics } = options;
+  const { cache, metrics } = options;
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const params = readParams(req);
@@ -43,7 +37,7 @@ export function responseCacheFastPath(options: FastPathOptions): RequestHandler 
       const found = await cache.lookup(cacheable);
       const entry = found?.entry;
       if (!entry) return false;
-      const report = await guard.spend(viewer, req.ip ?? req.socket.remoteAddress ?? 'unknown', entry.cost, CACHE_HIT_CHARGE);
+      const report = await options.chargeStoredAnswer(viewer, req.ip ?? req.socket.remoteAddress ?? 'unknown', entry.cost);
       const isGet = req.method === 'GET';
       if (isGet) {
         res.setHeader('cache-control', cache.cacheControl(plan, entry));

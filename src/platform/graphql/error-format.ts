@@ -87,3 +87,33 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
 }
+
+/** What errors make an HTTP response carry: their `http` extensions, merged as Apollo merges them. */
+export interface HttpFromErrors {
+  status?: number;
+  headers: Map<string, string>;
+}
+
+/**
+ * Errors as Apollo Server formats them for an HTTP response, for the GraphQL lane that answers
+ * without it: each becomes a GraphQLError with a code (INTERNAL_SERVER_ERROR when it has none),
+ * its `http` extension is taken out into the response's status and headers, and `formatError`
+ * decides what the client sees.
+ */
+export function formatErrorsForHttp(errors: readonly unknown[]): { formatted: GraphQLFormattedError[]; http: HttpFromErrors } {
+  const http: HttpFromErrors = { headers: new Map() };
+  const formatted = errors.map((raw) => {
+    const error = raw instanceof GraphQLError ? raw : new GraphQLError(raw instanceof Error ? raw.message : `Unexpected error value: ${String(raw)}`, { originalError: raw instanceof Error ? raw : undefined });
+    const { http: fromError, ...rest } = error.extensions as { http?: { status?: unknown; headers?: unknown }; code?: unknown };
+    if (fromError && typeof fromError === 'object') {
+      if (typeof fromError.status === 'number') http.status = fromError.status;
+      if (fromError.headers instanceof Map) for (const [name, value] of fromError.headers) http.headers.set(String(name), String(value));
+    }
+    try {
+      return formatError({ ...error.toJSON(), extensions: { ...rest, code: rest.code ?? 'INTERNAL_SERVER_ERROR' } }, error);
+    } catch {
+      return { message: INTERNAL_ERROR_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+  });
+  return { formatted, http };
+}

@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { trace } from '@opentelemetry/api';
 import { isExpectedError } from './error-format';
+import type { GraphQLError } from 'graphql';
+import type { Logger } from '../logger';
 import type { GraphQLContext } from './context';
 import type { RequestLog } from '../http/request-context';
 import type { OperationPipeline } from './pipeline/operation-pipeline';
@@ -23,11 +25,7 @@ export function loggingPlugin(pipeline: OperationPipeline): ApolloServerPlugin<G
           }
         },
         async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            if (!isExpectedError({ message: error.message, extensions: error.extensions }, error)) {
-              contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
-            }
-          }
+          logUnexpectedErrors(errors, contextValue.logger);
         },
         async willSendResponse({ response, operation, operationName }) {
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
@@ -45,4 +43,13 @@ export function loggingPlugin(pipeline: OperationPipeline): ApolloServerPlugin<G
       };
     },
   };
+}
+
+/** Every error the client sees masked is logged in full, with the request's logger (its id). */
+export function logUnexpectedErrors(errors: readonly GraphQLError[], logger: Logger): void {
+  for (const error of errors) {
+    if (!isExpectedError({ message: error.message, extensions: error.extensions }, error)) {
+      logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+    }
+  }
 }

@@ -32,17 +32,25 @@ export function securityPlugin(pipeline: OperationPipeline): ApolloServerPlugin<
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           if (report) result.extensions = { ...result.extensions, cost: report };
-          // A limit hit inside a resolver (e.g. sign-in attempts) answers 429 too; a database
-          // outage met while executing answers 503, both with Retry-After.
-          for (const [code, status] of [['SERVICE_UNAVAILABLE', 503], ['RATE_LIMITED', 429]] as const) {
-            const error = result.errors?.find((e) => e.extensions?.code === code);
-            if (!error) continue;
-            response.http.status = status;
-            response.http.headers.set('retry-after', String(error.extensions?.retryAfterSeconds ?? 60));
-            break;
-          }
+          const retry = retryStatusOf(result.errors);
+          if (!retry) return;
+          response.http.status = retry.status;
+          response.http.headers.set('retry-after', retry.retryAfter);
         },
       };
     },
   };
+}
+
+/**
+ * A limit hit inside a resolver (e.g. sign-in attempts) answers 429; a database outage met while
+ * executing answers 503; both with Retry-After. Undefined when no error asks for either.
+ */
+export function retryStatusOf(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): { status: number; retryAfter: string } | undefined {
+  if (!errors?.length) return undefined;
+  for (const [code, status] of [['SERVICE_UNAVAILABLE', 503], ['RATE_LIMITED', 429]] as const) {
+    const error = errors.find((e) => e.extensions?.code === code);
+    if (error) return { status, retryAfter: String(error.extensions?.retryAfterSeconds ?? 60) };
+  }
+  return undefined;
 }

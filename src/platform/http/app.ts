@@ -1,6 +1,7 @@
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -38,28 +39,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   if (options.metrics) app.get('/metrics', metricsHandler(options.metrics));
 
   app.use(requestContext(options.logger, options.metrics));
-  app.use(
-    helmet({
-      contentSecurityPolicy: options.sandbox
-        ? {
-            directives: {
-              defaultSrc: ["'self'"],
-              scriptSrc: ["'self'", "'unsafe-inline'", 'https://embeddable-sandbox.cdn.apollographql.com'],
-              styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
-              imgSrc: ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
-              fontSrc: ["'self'", 'https://fonts.gstatic.com'],
-              frameSrc: ["'self'", 'https://sandbox.embed.apollographql.com'],
-              connectSrc: ["'self'", 'https:', 'wss:', 'ws:'],
-              manifestSrc: ["'self'", 'https://apollo-server-landing-page.cdn.apollographql.com'],
-            },
-          }
-        : undefined,
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  app.use(securityHeaders(options.sandbox));
   if (options.explorer) app.use(options.explorer);
-  // Browsers may call only from the configured origins; none by default.
-  app.use('/graphql', cors({ origin: options.security.corsOrigins, credentials: false, maxAge: 600 }));
+  app.use('/graphql', graphqlCors(options.security));
   app.use(
     '/graphql',
     express.json({ limit: options.security.bodyLimitBytes }),
@@ -71,25 +53,87 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
+/** Helmet's headers; the CSP allows the Apollo sandbox's scripts only while it is enabled. */
+function securityHeaders(sandbox: boolean): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: sandbox
+      ? {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'", "'unsafe-inline'", 'https://embeddable-sandbox.cdn.apollographql.com'],
+            styleSrc: ["'self'", "'unsafe-inline'", 'https://fonts.googleapis.com'],
+            imgSrc: ["'self'", 'data:', 'https://apollo-server-landing-page.cdn.apollographql.com'],
+            fontSrc: ["'self'", 'https://fonts.gstatic.com'],
+            frameSrc: ["'self'", 'https://sandbox.embed.apollographql.com'],
+            connectSrc: ["'self'", 'https:', 'wss:', 'ws:'],
+            manifestSrc: ["'self'", 'https://apollo-server-landing-page.cdn.apollographql.com'],
+          },
+        }
+      : undefined,
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+/** Browsers may call only from the configured origins; none by default. */
+function graphqlCors(security: Config['security']): RequestHandler {
+  return cors({ origin: security.corsOrigins, credentials: false, maxAge: 600 });
+}
+
 /**
- * A span around each GraphQL request, active while Apollo runs it, so everything the operation
- * does (SQL, jobs it enqueues, calls out) belongs to its trace. Named after the operation once
- * known. A child of the HTTP server span when HTTP instrumentation is on.
+ * The headers the chain above sets on a POST to /graphql that carries no Origin header
+ * (helmet's, and CORS's `Vary: Origin`), found by running those same middlewares once: the
+ * GraphQL lane answers such requests without Express and sets exactly these.
  */
-function graphqlRequestSpan(): RequestHandler {
-  return (req, res, next) => {
-    const parent = context.active();
-    const span = tracer().startSpan(
-      'graphql',
-      { kind: trace.getSpan(parent) ? SpanKind.INTERNAL : SpanKind.SERVER, attributes: { 'http.method': req.method, 'request.id': requestIdOf(res) } },
-      parent,
-    );
-    res.once('close', () => {
-      span.setAttribute('http.status_code', res.statusCode);
-      span.end();
-    });
-    context.with(trace.setSpan(parent, span), next);
+export function sameOriginGraphQLHeaders(options: Pick<HttpAppOptions, 'security' | 'sandbox'>): [string, string | string[]][] {
+  const headers = new Map<string, { name: string; value: string | string[] }>();
+  const res = {
+    getHeader: (name: string) => headers.get(name.toLowerCase())?.value,
+    setHeader: (name: string, value: string | string[] | number) => {
+      headers.set(name.toLowerCase(), { name, value: typeof value === 'number' ? String(value) : value });
+      return res;
+    },
+    removeHeader: (name: string) => void headers.delete(name.toLowerCase()),
   };
+  const req = { method: 'POST', url: '/graphql', headers: {} };
+  for (const middleware of [securityHeaders(options.sandbox), graphqlCors(options.security)]) {
+    let passed = false;
+    (middleware as unknown as (req: unknown, res: unknown, next: (error?: unknown) => void) => void)(req, res, (error) => {
+      if (error) throw error;
+      passed = true;
+    });
+    // Both decide synchronously for such a request; if that ever changes, fail at start-up.
+    if (!passed) throw new Error('a header middleware did not pass a same-origin POST on synchronously');
+  }
+  return [...headers.values()].map(({ name, value }) => [name, value]);
+}
+
+const GRAPHQL_SPAN = Symbol('graphqlSpan');
+
+/**
+ * Runs `next` inside a span around the GraphQL request, so everything the operation does (SQL,
+ * jobs it enqueues, calls out) belongs to its trace. Named after the operation once known. A
+ * child of the HTTP server span when HTTP instrumentation is on. Once per request: a request
+ * the GraphQL lane hands on to Express keeps the span it began (and runs inside it already).
+ */
+export function inGraphQLSpan(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const marked = res as ServerResponse & { [GRAPHQL_SPAN]?: true };
+  if (marked[GRAPHQL_SPAN]) return next();
+  marked[GRAPHQL_SPAN] = true;
+  const parent = context.active();
+  const span = tracer().startSpan(
+    'graphql',
+    { kind: trace.getSpan(parent) ? SpanKind.INTERNAL : SpanKind.SERVER, attributes: { 'http.method': req.method, 'request.id': requestIdOf(res) } },
+    parent,
+  );
+  res.once('close', () => {
+    span.setAttribute('http.status_code', res.statusCode);
+    span.end();
+  });
+  context.with(trace.setSpan(parent, span), next);
+}
+
+function graphqlRequestSpan(): RequestHandler {
+  return (req, res, next) => inGraphQLSpan(req, res, next);
 }
 
 export function metricsHandler(metrics: Metrics): RequestHandler {

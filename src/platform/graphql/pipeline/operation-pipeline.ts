@@ -20,6 +20,8 @@ import { OperationPlans, type OperationPlan } from './operation-plan';
 
 export type Transport = 'http' | 'ws';
 
+const STORED_ANSWER_CHARGE = 1;
+
 export interface OperationPipelineOptions {
   schema: GraphQLSchema;
   guard: OperationGuard;
@@ -68,11 +70,14 @@ export class OperationPipeline {
     return this.options.guard.limits;
   }
 
-  /** The parsed and validated document, from the cache when it was seen before; its errors otherwise. */
-  prepare(query: string): { document: DocumentNode } | { errors: GraphQLError[] } {
+  /**
+   * The parsed and validated document and its hash (the key of the caches), from the cache when
+   * it was seen before; its errors otherwise.
+   */
+  prepare(query: string): { document: DocumentNode; hash: string } | { errors: GraphQLError[] } {
     const hash = documentHash(query);
     const cached = this.documents.get(hash);
-    if (cached) return { document: cached };
+    if (cached) return { document: cached, hash };
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: this.options.guard.limits.maxTokens });
@@ -86,7 +91,7 @@ export class OperationPipeline {
       };
     }
     this.documents.set(hash, document);
-    return { document };
+    return { document, hash };
   }
 
   /** The operation's plan; undefined when the document has no operation of that name (execution reports it). */
@@ -117,12 +122,29 @@ export class OperationPipeline {
         extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
       });
     }
-    try {
+    return this.spending(async () => {
       assertVariablesCoerce(this.options.schema, plan.document, request.variables, plan.name);
       const cost = this.plans.cost(plan, request.variables, () =>
         this.options.guard.cost(plan.document, request.variables, plan.name),
       );
-      return await this.options.guard.spend(request.viewer, request.clientIp, cost + (request.extraCost ?? 0));
+      return this.options.guard.spend(request.viewer, request.clientIp, cost + (request.extraCost ?? 0));
+    });
+  }
+
+  /**
+   * Admission of an answer served from the response cache. The budget bounds the work a caller
+   * makes the server do, and a stored answer resolves nothing: it takes a flat 1 point, while
+   * its cost is still reported (`requested`, with `spent` saying what was taken). Its variables
+   * and cost passed admission when it was stored under the same key.
+   */
+  chargeStoredAnswer(viewer: Viewer, clientIp: string, cost: number): Promise<CostReport> {
+    return this.spending(() => this.options.guard.spend(viewer, clientIp, cost, STORED_ANSWER_CHARGE));
+  }
+
+  /** Refusals as GraphQL errors with their HTTP status: 400, or 429 with Retry-After. */
+  private async spending(admission: () => Promise<CostReport>): Promise<CostReport> {
+    try {
+      return await admission();
     } catch (error) {
       if (error instanceof AppError) {
         const retryAfter = error.extensions.retryAfterSeconds;
