@@ -14,7 +14,8 @@ import { createGraphQLServer, viewerFromAuthorization } from '../platform/graphq
 import { responseCacheFastPath, responseCachePlugin, type ResponseCacheInvalidator } from '../platform/cache';
 import { TrustedDocuments } from '../platform/graphql/trusted-documents';
 import { GraphQLWsServer } from '../platform/graphql/ws-server';
-import { createHttpApp } from '../platform/http/app';
+import { createHttpApp, sameOriginGraphQLHeaders } from '../platform/http/app';
+import { HttpGraphQLLane } from '../platform/graphql/http-lane';
 import { explorerRoutes } from '../platform/http/explorer';
 import type { ReadinessCheck } from '../platform/http/health';
 import type { Logger } from '../platform/logger';
@@ -117,11 +118,25 @@ export async function createApiServer(deps: {
       documentSizeLimit(config.security.limits.maxBytes),
       trusted.middleware(),
       ...(responseCache
-        ? [responseCacheFastPath({ cache: responseCache, guard, metrics, viewerOf: (req) => viewerFromAuthorization(req.header('authorization'), authenticate) })]
+        ? [responseCacheFastPath({ cache: responseCache, chargeStoredAnswer: (viewer, ip, cost) => pipeline.chargeStoredAnswer(viewer, ip, cost), metrics, viewerOf: (req) => viewerFromAuthorization(req.header('authorization'), authenticate) })]
         : []),
     ],
   });
-  httpServer.on('request', app);
+  // Most GraphQL requests take the lean lane; the rest, and every other path, the Express app.
+  const lane = new HttpGraphQLLane({
+    pipeline,
+    loaders: application.loaders,
+    authenticate,
+    logger,
+    metrics,
+    bodyLimitBytes: config.security.bodyLimitBytes,
+    trustProxy: config.security.trustProxy,
+    admitDocument: (query, extensions) => trusted.check(query, extensions) ?? undefined,
+    headers: sameOriginGraphQLHeaders({ security: config.security, sandbox: apolloSandbox }),
+    responseCache,
+    fallback: app,
+  });
+  httpServer.on('request', lane.handle);
   return {
     httpServer,
     ws,
