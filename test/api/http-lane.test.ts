@@ -157,7 +157,7 @@ describe('the lean lane with the response cache on', () => {
 
   it('when a public query repeats, then the lane stores it once and answers the repeat from the cache, as Express does', async () => {
     const query = JSON.stringify({ query: '{ products(first: 3) { totalCount edges { node { id name } } } }' });
-    const post = (body: BodyInit, extra: Record<string, unknown> = {}) =>
+    const post = (body: RequestInit['body'], extra: Record<string, unknown> = {}) =>
       fetch(cached.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, ...extra } as RequestInit).then(async (r) => ({
         etag: r.headers.get('etag'),
         body: (await r.json()) as { data: unknown; extensions: { cache: string; cost: { requested: number; spent: number } } },

@@ -16,16 +16,18 @@ export class QueryObserver implements TypeOrmLogger {
   }
 
   logQuery(query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
-    for (const listener of this.listeners) listener(query);
-    this.logger.trace({ sql: query }, 'query');
+    // A prepared statement (Database.sql) arrives as its { name, text }.
+    const sql = String(query);
+    for (const listener of this.listeners) listener(sql);
+    this.logger.trace({ sql }, 'query');
   }
 
   logQueryError(error: string | Error, query: string): void {
-    this.logger.debug({ err: error, sql: query }, 'query failed');
+    this.logger.debug({ err: error, sql: String(query) }, 'query failed');
   }
 
   logQuerySlow(time: number, query: string): void {
-    this.logger.warn({ durationMs: time, sql: query.slice(0, 500) }, 'slow query');
+    this.logger.warn({ durationMs: time, sql: String(query).slice(0, 500) }, 'slow query');
   }
 
   logSchemaBuild(message: string): void {

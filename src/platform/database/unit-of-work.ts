@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -50,6 +51,7 @@ const DEFAULT_CONFLICT_RETRY: ConflictRetryPolicy = { attempts: 3, baseDelayMs: 
 export class Database implements UnitOfWork {
   private readonly ambient = new AsyncLocalStorage<TransactionScope>();
   private readonly conflictRetry: ConflictRetryPolicy;
+  private readonly statements = new PreparedStatements();
 
   constructor(
     readonly dataSource: DataSource,
@@ -150,12 +152,47 @@ export class Database implements UnitOfWork {
    * DELETE results as `[rows, count]` and everything else as rows; this smooths that over.)
    */
   async sql<T>(text: string, parameters: unknown[] = []): Promise<T[]> {
-    const raw: unknown = await this.manager.query(text, parameters);
+    const raw: unknown = await this.manager.query(this.statements.of(text) as unknown as string, parameters);
     if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') return raw[0] as T[];
     return raw as T[];
   }
 
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1');
+  }
+}
+
+/** A statement node-postgres prepares once per connection, under its name. */
+export interface NamedStatement {
+  name: string;
+  text: string;
+  toString(): string;
+}
+
+/**
+ * The names under which `Database.sql` statements are prepared. The repositories' SQL is fixed
+ * text with parameters, so a connection parses and plans each statement once and then only
+ * binds and executes it (for placeOrder's CTEs, planning was a good part of PostgreSQL's time per
+ * order). A connection keeps every statement it prepared, so the number of names is bounded:
+ * text beyond `limit` distinct statements (SQL built from input would be a bug, but must not
+ * fill the server's memory) runs unnamed, as before.
+ *
+ * TypeORM hands the statement to node-postgres unchanged (`client.query(config, values)`), and
+ * its logger receives it too, hence `toString()`. node-postgres writes the values into the
+ * object it is given, so every call gets its own.
+ */
+export class PreparedStatements {
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly limit = 500) {}
+
+  of(text: string): NamedStatement | string {
+    let name = this.names.get(text);
+    if (name === undefined) {
+      if (this.names.size >= this.limit) return text;
+      name = `sg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      this.names.set(text, name);
+    }
+    return { name, text, toString: () => text };
   }
 }
