@@ -22,13 +22,14 @@ export interface DataSourceOptions {
 
 /** The schema is owned by `migrations/`; TypeORM never synchronises it. */
 export function createDataSource(options: DataSourceOptions): { dataSource: DataSource; queries: QueryObserver } {
-  const queries = new QueryObserver(options.logger.child({ component: 'sql' }));
   const onQueryDone = options.onQueryDone;
-  // TypeORM builds subscribers from classes, so the callback is captured in a class made here.
+  const queries = new QueryObserver(options.logger.child({ component: 'sql' }), onQueryDone);
+  // Statements TypeORM runs itself (migrations, a few platform queries); `Database` reports its own.
+  // TypeORM builds subscribers from classes, so the observer is captured in a class made here.
   @EventSubscriber()
   class QueryTiming implements EntitySubscriberInterface {
     afterQuery(event: AfterQueryEvent): void {
-      if (event.executionTime !== undefined) onQueryDone?.(statementKind(event.query), event.executionTime / 1000, event.success);
+      if (event.executionTime !== undefined) queries.statementDone(event.query, event.executionTime / 1000, event.success);
     }
   }
   const dataSource = new DataSource({
@@ -91,11 +92,6 @@ export async function runMigrations(url: string, logger: Logger): Promise<string
 }
 
 /** The statement's leading keyword (SELECT, INSERT…): a label with few values. */
-function statementKind(sql: string): string {
-  const keyword = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
-  return ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'START', 'COMMIT', 'ROLLBACK'].includes(keyword) ? keyword : 'OTHER';
-}
-
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 72_019_001;
 

@@ -8,7 +8,16 @@ import type { Logger } from '../logger';
 export class QueryObserver implements TypeOrmLogger {
   private readonly listeners = new Set<(sql: string) => void>();
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Told every statement's kind and duration (for the query-latency histogram). */
+    private readonly onDone?: (statement: string, seconds: number, success: boolean) => void,
+  ) {}
+
+  /** A statement finished, successfully or not. */
+  statementDone(sql: string, seconds: number, success: boolean): void {
+    this.onDone?.(statementKind(sql), seconds, success);
+  }
 
   onQuery(listener: (sql: string) => void): () => void {
     this.listeners.add(listener);
@@ -42,4 +51,9 @@ export class QueryObserver implements TypeOrmLogger {
     if (level === 'warn') this.logger.warn({ typeorm: message }, 'typeorm warning');
     else this.logger.debug({ typeorm: message }, 'typeorm');
   }
+}
+
+function statementKind(sql: string): string {
+  const keyword = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'OTHER';
+  return ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'WITH', 'START', 'COMMIT', 'ROLLBACK'].includes(keyword) ? keyword : 'OTHER';
 }

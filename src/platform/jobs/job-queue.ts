@@ -127,7 +127,7 @@ export class PostgresJobQueue implements JobQueue {
   }
 
   private async write(specs: JobSpec[]): Promise<void> {
-    await this.database.manager.query(outboxInsertSql('$1'), [this.taken(specs)]);
+    await this.database.sql(outboxInsertSql('$1'), [this.taken(specs)]);
   }
 
   /**
