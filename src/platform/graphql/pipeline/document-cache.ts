@@ -6,6 +6,32 @@ import type { DocumentNode } from 'graphql';
 export const documentHash = (query: string): string => createHash('sha256').update(query).digest('hex');
 
 /**
+ * `documentHash`, remembered for the texts seen most recently: clients send the same few
+ * documents over and over, and a lookup by text costs less than a SHA-256 through the crypto
+ * binding. Bounded by total text length; starts over when full.
+ */
+export class DocumentHashes {
+  private readonly byText = new Map<string, string>();
+  private length = 0;
+
+  constructor(private readonly maxLength = 4 * 1024 * 1024) {}
+
+  of(query: string): string {
+    let hash = this.byText.get(query);
+    if (hash === undefined) {
+      hash = documentHash(query);
+      if (this.length + query.length > this.maxLength) {
+        this.byText.clear();
+        this.length = 0;
+      }
+      this.byText.set(query, hash);
+      this.length += query.length;
+    }
+    return hash;
+  }
+}
+
+/**
  * Parsed and validated documents by document hash, least recently used first out, bounded by the
  * total length of their texts (a parsed document is roughly proportional to its source). Only
  * documents that passed validation are stored, so a hit skips parsing and every validation rule.

@@ -15,7 +15,7 @@ import { operationLabel, type Metrics } from '../../metrics';
 import { assertVariablesCoerce, type CostReport, type OperationGuard } from '../../security/operation-guard';
 import type { Viewer } from '../../viewer';
 import { toHttpGraphQLError } from '../error-format';
-import { DocumentCache, documentHash } from './document-cache';
+import { DocumentCache, DocumentHashes } from './document-cache';
 import { OperationPlans, type OperationPlan } from './operation-plan';
 
 export type Transport = 'http' | 'ws';
@@ -51,6 +51,7 @@ export class OperationPipeline {
   readonly extraValidationRules: ValidationRule[];
   private readonly validationRules: ValidationRule[];
   private readonly plans: OperationPlans;
+  private readonly hashes = new DocumentHashes();
 
   constructor(private readonly options: OperationPipelineOptions) {
     this.documents = options.documents ?? new DocumentCache();
@@ -75,7 +76,7 @@ export class OperationPipeline {
    * it was seen before; its errors otherwise.
    */
   prepare(query: string): { document: DocumentNode; hash: string } | { errors: GraphQLError[] } {
-    const hash = documentHash(query);
+    const hash = this.hashes.of(query);
     const cached = this.documents.get(hash);
     if (cached) return { document: cached, hash };
     let document: DocumentNode;
