@@ -138,6 +138,14 @@ export class Database implements UnitOfWork {
   private async attemptTransaction<T>(work: () => Promise<T>, afterCommit: (() => Promise<void>)[]): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // node-postgres listens for a connection's death only while it idles in the pool: checked out,
+    // a connection the server ends between two statements (an outage, pg_terminate_backend) is an
+    // 'error' event nobody hears, which ends the process. Heard here, the work's next statement fails
+    // and the connection is discarded on release.
+    const onConnectionLost = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onConnectionLost);
     try {
       // Sent without waiting for its answer: node-postgres sends the work's first statement the
       // moment this one is answered, from its socket handler, instead of after a trip through a
@@ -161,6 +169,7 @@ export class Database implements UnitOfWork {
       });
       throw error;
     } finally {
+      client.removeListener('error', onConnectionLost);
       client.release(broken);
     }
   }
