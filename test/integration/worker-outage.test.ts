@@ -31,6 +31,11 @@ beforeAll(async () => {
     PAYMENT_PROVIDER_URL: test.paymentProvider.url,
     PAYMENT_TIMEOUT_MS: '10000',
     WORKER_POLL_INTERVAL_MS: '200',
+    // When the fault makes graphile-worker give up its runner, the jobs that runner held come back
+    // only once its ids stop heartbeating for WORKER_DEAD_AFTER_MS (30 s by default, plus the release
+    // interval): the test's wait would race the default. Short, as in the other worker tests.
+    WORKER_HEARTBEAT_MS: '500',
+    WORKER_DEAD_AFTER_MS: '3000',
     METRICS_PORT: '0',
     HOST: '127.0.0.1',
     ...(process.env.DEBUG_WORKER ? { LOG_LEVEL: 'debug' } : {}),
