@@ -15,6 +15,13 @@ const BATCH_SIZE = 500;
 const RELAY_LOCK_KEY = 7_032_401_001;
 /** Another relay held the lock: look again this soon, as a row it could not see may be waiting. */
 const LOCKED_RETRY_MS = 50;
+/**
+ * A batch that waits longer than this is abandoned and retried: every poll only asks for another
+ * drain while one runs, so a statement stuck on a lock or a half-dead connection would otherwise
+ * stop the relay for good. The server bounds the statements; the client bounds the round trip.
+ */
+const BATCH_TIMEOUT_MS = 10_000;
+const BEGIN_BOUNDED_SQL = `BEGIN; SET LOCAL statement_timeout = ${BATCH_TIMEOUT_MS}; SET LOCAL lock_timeout = ${BATCH_TIMEOUT_MS / 2}`;
 
 /**
  * Deletes the oldest outbox rows and adds their jobs with one `add_jobs` call. graphile-worker
@@ -123,21 +130,24 @@ export class OutboxRelay {
 
   private async moveBatch(): Promise<number | 'locked'> {
     const client = await this.pool.connect();
+    const bounded = (text: string, values?: unknown[]) => ({ text, values, query_timeout: BATCH_TIMEOUT_MS * 1.5 });
     try {
-      await client.query('BEGIN');
-      const { rows: lock } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [RELAY_LOCK_KEY]);
+      await client.query(bounded(BEGIN_BOUNDED_SQL));
+      const { rows: lock } = await client.query<{ held: boolean }>(bounded('SELECT pg_try_advisory_xact_lock($1) AS held', [RELAY_LOCK_KEY]));
       if (!lock[0]?.held) {
-        await client.query('ROLLBACK');
+        await client.query(bounded('ROLLBACK'));
+        client.release();
         return 'locked';
       }
-      const { rows } = await client.query<{ rows: number }>(MOVE_BATCH_SQL, [BATCH_SIZE]);
-      await client.query('COMMIT');
+      const { rows } = await client.query<{ rows: number }>(bounded(MOVE_BATCH_SQL, [BATCH_SIZE]));
+      await client.query(bounded('COMMIT'));
+      client.release();
       return rows[0]?.rows ?? 0;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection whose statement failed or timed out on our side may still be mid-transaction
+      // (holding the relay lock): it is closed, not handed back to the pool.
+      client.release(error instanceof Error ? error : new Error(String(error)));
       throw error;
-    } finally {
-      client.release();
     }
   }
 
