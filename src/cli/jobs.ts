@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   }
   const { config, logger } = bootstrap('jobs');
   await withDatabase(config, logger, async (database) => {
-    const failed = new FailedJobs(database.dataSource);
+    const failed = new FailedJobs(database);
     if (command === 'failed') {
       const jobs = await failed.list();
       if (jobs.length === 0) process.stdout.write('no failed jobs\n');

@@ -14,11 +14,11 @@ export async function withDatabase<T>(config: Config, logger: Logger, task: (dat
   try {
     const names = databaseVariables(target, !!config.database.migrationUrl);
     if (config.database.runMigrationsOnStart) await connectingTo(names.migrationUrl, target.migrationUrl, () => runMigrations(target.migrationUrl, logger));
-    const { dataSource, database } = await connectingTo(names.url, target.url, () => connectDatabase({ url: target.url, poolSize: 2, logger }));
+    const { database } = await connectingTo(names.url, target.url, () => connectDatabase({ url: target.url, poolSize: 2, logger }));
     try {
       return await task(database);
     } finally {
-      await dataSource.destroy();
+      await database.close();
     }
   } finally {
     await target.stop();

@@ -1,6 +1,5 @@
 // Owns the module wiring: which module gets which dependency, subscribing the event table, the
 // resolver and loader registries and the job handlers. Builds no connections of its own.
-import { DataSource } from 'typeorm';
 import { createAnalyticsModule } from '../modules/analytics';
 import { createCatalogModule, type CatalogLiveTopics, type CatalogModule } from '../modules/catalog';
 import {
@@ -135,7 +134,7 @@ export function composeDetachedApplication(options: {
 }): Application {
   const logger = options.logger ?? createLogger({ level: 'silent' });
   return composeApplication({
-    database: options.database ?? new Database(new DataSource({ type: 'postgres' })),
+    database: options.database ?? new Database(null),
     config: options.config,
     logger,
     adapters: detachedAdapters(),

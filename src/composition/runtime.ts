@@ -3,11 +3,10 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import type { Config } from '../platform/config';
-import { createDataSource, Database, type QueryObserver } from '../platform/database';
+import { connectDatabasePool, Database, QueryObserver } from '../platform/database';
 import type { ReadinessCheck } from '../platform/http/health';
-import { JobWorker } from '../platform/jobs';
+import { startJobWorker, type JobWorker } from '../platform/jobs';
 import type { Logger } from '../platform/logger';
 import { Metrics } from '../platform/metrics';
 import { createLivePubSub, type LivePubSub } from '../platform/pubsub';
@@ -21,7 +20,6 @@ import { createResponseCacheInvalidator } from './response-cache';
 export interface Runtime {
   metrics: Metrics;
   readinessChecks: ReadinessCheck[];
-  dataSource: DataSource;
   pubsub: LivePubSub<AppLiveTopics>;
   redis: Redis | null;
   database: Database;
@@ -34,29 +32,34 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** A connected pool; the caller destroys `dataSource`. */
+/** A connected pool; the caller closes `database`. */
 export async function connectDatabase(options: {
   url: string;
   poolSize: number;
   logger: Logger;
   metrics?: Metrics;
-}): Promise<{ dataSource: DataSource; database: Database; queries: QueryObserver }> {
-  const { metrics } = options;
-  const { dataSource, queries } = createDataSource({
+}): Promise<{ database: Database; queries: QueryObserver }> {
+  const { metrics, logger } = options;
+  const queries = new QueryObserver(
+    logger.child({ component: 'sql' }),
+    metrics ? (statement, seconds, success) => metrics.dbQueryDuration.observe({ statement, outcome: success ? 'ok' : 'error' }, seconds) : undefined,
+  );
+  const pool = await connectDatabasePool({
     url: options.url,
     poolSize: options.poolSize,
-    logger: options.logger,
-    onQueryDone: metrics
-      ? (statement, seconds, success) => metrics.dbQueryDuration.observe({ statement, outcome: success ? 'ok' : 'error' }, seconds)
-      : undefined,
+    onIdleError: (error) => logger.warn({ err: error.message }, 'an idle database connection failed; the pool replaces it'),
   });
-  await dataSource.initialize();
-  const database = new Database(dataSource, {
-    onRetry: metrics ? (sqlstate) => metrics.dbTransactionRetries.inc({ sqlstate }) : undefined,
+  const database = new Database(pool, {
+    queries,
+    slowStatementMs: SLOW_STATEMENT_MS,
+    conflictRetry: { onRetry: metrics ? (sqlstate) => metrics.dbTransactionRetries.inc({ sqlstate }) : undefined },
   });
   if (metrics) observePool(database, metrics);
-  return { dataSource, database, queries };
+  return { database, queries };
 }
+
+/** Statements slower than this are logged with their text. */
+const SLOW_STATEMENT_MS = 1_000;
 
 /** Counts live-update messages; one labelled child per (direction, topic), since this runs once per subscriber per event. */
 function countedPubSubMessages(metrics: Metrics): (direction: 'in' | 'out', topic: string) => void {
@@ -99,7 +102,7 @@ export async function createRuntime(options: {
   const { config, logger, databaseUrl } = options;
   const metrics = options.metrics ?? new Metrics();
   metrics.circuitState.set({ integration: 'payment-gateway' }, 0);
-  const { dataSource, database, queries } = await connectDatabase({ url: databaseUrl, poolSize: config.database.poolSize, logger, metrics });
+  const { database, queries } = await connectDatabase({ url: databaseUrl, poolSize: config.database.poolSize, logger, metrics });
   const pubsub = createLivePubSub<AppLiveTopics>({
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
@@ -137,7 +140,6 @@ export async function createRuntime(options: {
   return {
     metrics,
     readinessChecks: checks,
-    dataSource,
     pubsub,
     redis,
     database,
@@ -149,7 +151,7 @@ export async function createRuntime(options: {
       return api;
     },
     startWorker: async () => {
-      const worker = await JobWorker.start({
+      const worker = await startJobWorker({
         connectionString: databaseUrl,
         handlers: application.jobHandlers,
         logger,
@@ -169,7 +171,7 @@ export async function createRuntime(options: {
       await cache?.close();
       await pubsub.close();
       redis?.disconnect();
-      await dataSource.destroy();
+      await database.close();
     },
   };
 }

@@ -33,7 +33,7 @@ describe('products pagination', () => {
     const created = [];
     for (let i = 0; i < 7; i += 1) created.push(await createProduct(test, admin, { name: `Paged ${word} ${i}` }));
     // Four products share one creation instant, so the id must break the ties between pages.
-    await test.app.dataSource.query(`UPDATE products SET created_at = '2030-01-01T00:00:00.000Z' WHERE id = ANY($1::uuid[])`, [
+    await test.app.database.query(`UPDATE products SET created_at = '2030-01-01T00:00:00.000Z' WHERE id = ANY($1::uuid[])`, [
       created.slice(1, 5).map((p) => p.id),
     ]);
 

@@ -125,7 +125,7 @@ describe('ratings and the reviews connection', () => {
     }
     // Distinct creation times a minute apart, review 4 the newest.
     for (const [i, r] of reviews.entries()) {
-      await test.app.dataSource.query(`UPDATE reviews SET created_at = $2 WHERE id = $1`, [r.id, new Date(Date.UTC(2030, 0, 1, 0, i))]);
+      await test.app.database.query(`UPDATE reviews SET created_at = $2 WHERE id = $1`, [r.id, new Date(Date.UTC(2030, 0, 1, 0, i))]);
     }
 
     const first = dataOf(await test.client.request(ProductReviewsDocument, { id: product.id, first: 2 }, { token: admin.token })).product!;

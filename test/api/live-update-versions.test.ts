@@ -43,7 +43,7 @@ const subscriptionsOpen = (count: number) =>
 const livePublishesDone = () =>
   eventually(
     async () =>
-      (await jobsToRun(test.app.dataSource, { like: 'event:orders.live-on-%' })) + (await jobsToRun(test.app.dataSource, { like: 'event:catalog.live-on-stock-changed' })),
+      (await jobsToRun(test.app.database, { like: 'event:orders.live-on-%' })) + (await jobsToRun(test.app.database, { like: 'event:catalog.live-on-stock-changed' })),
     (n) => n === 0,
     { what: 'no live-update job left' },
   );
@@ -150,7 +150,7 @@ describe('orderUpdated', () => {
 
     // The job from before versions were published says PAID; the order has moved on since.
     expect((await updates.waitFor(1)).map((e) => [e.orderUpdated.status, e.orderUpdated.version])).toEqual([['FULFILLED', 3]]);
-    const notified = await test.app.dataSource.query('SELECT order_id FROM notifications WHERE dedupe_key = $1', [`${eventId}:ORDER_PAID`]);
+    const notified = await test.app.database.query('SELECT order_id FROM notifications WHERE dedupe_key = $1', [`${eventId}:ORDER_PAID`]);
     expect(notified).toEqual([{ order_id: order.id }]);
   });
 });

@@ -50,7 +50,7 @@ describe('placing an order', () => {
     );
     expect(notifications.edges.map((e) => e.node.kind).sort()).toEqual(['ORDER_PAID', 'ORDER_PLACED']);
     expect(notifications.edges.every((e) => e.node.order?.id === order.id)).toBe(true);
-    const analytics = await test.app.dataSource.query(`SELECT type, payload FROM analytics_events WHERE payload->>'orderId' = $1`, [order.id]);
+    const analytics = await test.app.database.query(`SELECT type, payload FROM analytics_events WHERE payload->>'orderId' = $1`, [order.id]);
     expect(analytics).toEqual([{ type: 'OrderPlaced', payload: expect.objectContaining({ orderId: order.id, customerId: customer.id }) }]);
   });
 
@@ -70,7 +70,7 @@ describe('placing an order', () => {
     expect(result.errors![0]!.message).toContain(scarce.id);
     expect(result.errors![0]!.extensions).toMatchObject({ productId: scarce.id, requested: 2, available: 1 });
     expect([await stockOf(test, plenty.id), await stockOf(test, scarce.id)]).toEqual([10, 1]);
-    const orders = await test.app.dataSource.query('SELECT count(*)::int AS n FROM orders WHERE customer_id = $1', [customer.id]);
+    const orders = await test.app.database.query('SELECT count(*)::int AS n FROM orders WHERE customer_id = $1', [customer.id]);
     expect(orders[0].n).toBe(0);
     // A rolled-back order enqueues nothing: no event jobs appeared.
     expect(await countJobs()).toBe(jobsBefore);
@@ -145,5 +145,5 @@ describe('idempotency keys', () => {
 
 async function countJobs(): Promise<number> {
   // Response-cache invalidations of the products the test just created may still be pending.
-  return jobsToRun(test.app.dataSource, { notLike: 'event:response-cache.%' });
+  return jobsToRun(test.app.database, { notLike: 'event:response-cache.%' });
 }

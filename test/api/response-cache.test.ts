@@ -32,13 +32,13 @@ afterAll(() => test.stop());
  * that expects an entry to stay cached waits until the cache's event jobs have run.
  */
 async function cacheEventsProcessed(): Promise<void> {
-  const pending = () => jobsToRun(test.app.dataSource, { like: 'event:response-cache.%' });
+  const pending = () => jobsToRun(test.app.database, { like: 'event:response-cache.%' });
   await eventually(pending, (n) => n === 0, { what: "the response cache's event jobs to run" });
 }
 
 /** Counts the process's SQL while `work` runs; jobs of earlier changes are let finish first, as their SQL is not the request's. */
 async function statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  await eventually(() => jobsToRun(test.app.dataSource, {}), (n) => n === 0, { what: 'no job left to run' });
+  await eventually(() => jobsToRun(test.app.database, {}), (n) => n === 0, { what: 'no job left to run' });
   let statements = 0;
   const stop = test.app.queries.onQuery(() => statements++);
   try {

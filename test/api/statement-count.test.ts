@@ -20,20 +20,20 @@ beforeAll(async () => {
   // would be a hit, and a write adds the invalidation it notifies to other processes).
   test = await startTestApp({ env: { RESPONSE_CACHE: 'off' } });
   // This file's database holds only these rows, so products(first: N) lists seeded products only.
-  await test.app.dataSource.query(
+  await test.app.database.query(
     `INSERT INTO users (email, name, password_hash)
      SELECT format('n1-author-%s@example.com', a), format('Author %s', a), 'not-a-real-hash'
        FROM generate_series(1, $1) AS a`,
     [AUTHORS],
   );
-  await test.app.dataSource.query(
+  await test.app.database.query(
     `INSERT INTO products (sku, name, description, price_amount, currency, stock)
      SELECT format('N1-%s', p), format('Product %s', p), 'seeded for the statement count', 100 * p, 'EUR', p
        FROM generate_series(1, $1) AS p`,
     [PRODUCTS],
   );
   // Review r of product p is written by author ((p + r) mod AUTHORS): distinct authors per product.
-  await test.app.dataSource.query(
+  await test.app.database.query(
     `INSERT INTO reviews (product_id, author_id, rating, body, created_at)
      SELECT p.id, u.id, 1 + (r + p.stock) % 5, format('Review %s of %s', r, p.sku), now() - r * interval '1 minute'
        FROM products p
@@ -130,7 +130,7 @@ async function statementsOf(send: () => Promise<{ data?: unknown; errors?: unkno
 describe("statements per request of the benchmark's operations", () => {
   it('when an order of two products is placed, then it takes at most 5 statements, BEGIN and COMMIT included, after the session check', async () => {
     const customer = await signUpCustomer(test);
-    const [p1, p2] = (await test.app.dataSource.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 2`)) as { id: string }[];
+    const [p1, p2] = (await test.app.database.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 2`)) as { id: string }[];
     const input = { items: [{ productId: p1!.id, quantity: 1 }, { productId: p2!.id, quantity: 1 }], idempotencyKey: randomUUID() };
 
     const { statements, sessionChecks, data } = await statementsOf(() =>
@@ -147,7 +147,7 @@ describe("statements per request of the benchmark's operations", () => {
   it('when an admin lists 50 orders with items, products, payment and customer, then it takes at most 5 statements after the session check', async () => {
     const admin = await createAdmin(test);
     const customer = await signUpCustomer(test);
-    const products = (await test.app.dataSource.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 10`)) as { id: string }[];
+    const products = (await test.app.database.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 10`)) as { id: string }[];
     for (let i = 0; i < 12; i++) {
       const items = [products[i % 10]!, products[(i + 3) % 10]!].map((p) => ({ productId: p.id, quantity: 1 }));
       await test.client.post({ query: PLACE_ORDER, variables: { input: { items, idempotencyKey: randomUUID() } } }, { token: customer.token });
@@ -167,7 +167,7 @@ describe("statements per request of the benchmark's operations", () => {
   });
 
   it('when a product page with 5 reviews and their authors is read, then it takes at most 3 statements', async () => {
-    const [product] = (await test.app.dataSource.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 1`)) as { id: string }[];
+    const [product] = (await test.app.database.query(`SELECT id FROM products ORDER BY stock DESC LIMIT 1`)) as { id: string }[];
 
     const { statements, data } = await statementsOf(() => test.client.post({ query: PRODUCT_PAGE, variables: { id: product!.id, first: 10 } }));
 

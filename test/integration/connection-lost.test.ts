@@ -12,8 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => test.stop());
 
-const backendAlive = async (pid: number) =>
-  (await test.app.dataSource.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length > 0;
+/** On a pooled connection of its own, outside any ambient transaction. */
+const backendAlive = async (pid: number) => (await test.app.database.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount! > 0;
 
 it('when the server ends a transaction’s connection between statements, then the transaction fails, the process lives on and the next transaction gets a live connection', async () => {
   const database = test.app.database;
@@ -22,7 +22,7 @@ it('when the server ends a transaction’s connection between statements, then t
   const failed = database.transaction(async () => {
     const [{ pid }] = await database.sql<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     terminatedPid = pid;
-    await test.app.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+    await database.pool.query('SELECT pg_terminate_backend($1)', [pid]);
     await eventually(() => backendAlive(pid), (alive) => !alive, { what: 'the backend to end' });
     // Let the client read the server's goodbye while it runs no statement. Unheard, that is an
     // 'error' event thrown from the socket's callback: it ends a production process, and jest

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => test.stop());
 
-const jobsNamed = (task: string) => enqueuedJobs(test.app.dataSource, task);
+const jobsNamed = (task: string) => enqueuedJobs(test.app.database, task);
 
 it('when a transaction that published an event rolls back, then no job exists for it', async () => {
   const { database, application } = test.app;
@@ -59,7 +59,7 @@ it('when the same event job is delivered twice, then the handler acts once', asy
   await handler(job.payload, runningJob(task));
   await handler(job.payload, runningJob(task));
 
-  const rows = await test.app.dataSource.query('SELECT kind FROM notifications WHERE order_id = $1', [order.id]);
+  const rows = await test.app.database.query('SELECT kind FROM notifications WHERE order_id = $1', [order.id]);
   expect(rows).toEqual([{ kind: 'ORDER_PLACED' }]);
   const emails = await jobsNamed('notifications.send-email');
   expect(emails.filter((j) => JSON.stringify(j.payload).includes(order.id.slice(0, 8)))).toHaveLength(1);
@@ -74,6 +74,6 @@ it('when analytics_events is updated or deleted, then the database refuses: it i
   const job = (await jobsNamed(task)).find((j) => JSON.stringify(j.payload).includes(order.id))!;
   await test.app.application.jobHandlers.get(task)!(job.payload, runningJob(task));
 
-  await expect(test.app.dataSource.query(`UPDATE analytics_events SET type = 'x'`)).rejects.toThrow(/append-only/);
-  await expect(test.app.dataSource.query(`DELETE FROM analytics_events`)).rejects.toThrow(/append-only/);
+  await expect(test.app.database.query(`UPDATE analytics_events SET type = 'x'`)).rejects.toThrow(/append-only/);
+  await expect(test.app.database.query(`DELETE FROM analytics_events`)).rejects.toThrow(/append-only/);
 });

@@ -35,7 +35,7 @@ it('when an order is placed, then its event payload carries the event name and c
   const customer = await signUpCustomer(test);
   const product = await createProduct(test, admin);
   const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
-  const job = (await enqueuedJobs(test.app.dataSource, 'event:analytics.record-order-placed')).find((j) => j.payload.payload?.orderId === order.id);
+  const job = (await enqueuedJobs(test.app.database, 'event:analytics.record-order-placed')).find((j) => j.payload.payload?.orderId === order.id);
   expect(job?.payload.payload).toMatchObject({ event: 'OrderPlaced', version: EVENT_VERSIONS.OrderPlaced.current, orderId: order.id });
 });
 
@@ -49,9 +49,9 @@ it('when a job of the previous version runs, then the handler handles it as the 
   await runJob('event:notifications.on-order-placed', job);
   await runJob('event:analytics.record-order-placed', job);
 
-  const notifications = await test.app.dataSource.query('SELECT kind, message FROM notifications WHERE order_id = $1', [job.payload.orderId]);
+  const notifications = await test.app.database.query('SELECT kind, message FROM notifications WHERE order_id = $1', [job.payload.orderId]);
   expect(notifications).toEqual([{ kind: 'ORDER_PLACED', message: expect.stringContaining('€12.50') }]);
-  const [recorded] = await test.app.dataSource.query('SELECT payload FROM analytics_events WHERE event_id = $1', [job.eventId]);
+  const [recorded] = await test.app.database.query('SELECT payload FROM analytics_events WHERE event_id = $1', [job.eventId]);
   expect(recorded.payload).toMatchObject({ event: 'OrderPlaced', version: 2, orderId: job.payload.orderId });
 });
 
@@ -62,5 +62,5 @@ it('when a job of a version newer than this release runs, then it fails (to be r
 
   await expect(runJob('event:notifications.on-order-placed', newer)).rejects.toThrow(/newer than this release/);
 
-  expect(await test.app.dataSource.query('SELECT 1 FROM notifications WHERE order_id = $1', [job.payload.orderId])).toEqual([]);
+  expect(await test.app.database.query('SELECT 1 FROM notifications WHERE order_id = $1', [job.payload.orderId])).toEqual([]);
 });

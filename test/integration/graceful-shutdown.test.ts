@@ -121,6 +121,6 @@ describe('SIGTERM to a worker process', () => {
     const paid = await orderReaches(test, customer, order.id, 'PAID', 5_000);
     expect(paid.payment?.status).toBe('CAPTURED');
     expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(1);
-    expect(await jobsToRun(test.app.dataSource, { like: 'event:payments.capture-on-order-placed' })).toBe(0);
+    expect(await jobsToRun(test.app.database, { like: 'event:payments.capture-on-order-placed' })).toBe(0);
   }, 60_000);
 });

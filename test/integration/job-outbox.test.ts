@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
-import { createDataSource, createResilientPool, Database } from '../../src/platform/database';
+import { connectDatabasePool, createResilientPool, Database } from '../../src/platform/database';
 import { PostgresJobQueue } from '../../src/platform/jobs';
 import { OutboxRelay } from '../../src/platform/jobs/outbox-relay';
 import { createLogger } from '../../src/platform/logger';
@@ -16,7 +15,7 @@ import { eventually } from '../support/wait';
 
 let database: TestDatabase;
 let pool: Pool;
-let dataSource: DataSource;
+let db: Database;
 const logger = createLogger({ level: 'silent' });
 const relays: OutboxRelay[] = [];
 
@@ -24,15 +23,14 @@ beforeAll(async () => {
   database = await createTestDatabase();
   // The worker's kind of pool: the database dropped at the end ends its idle clients.
   pool = createResilientPool({ connectionString: database.url, max: 6, onError: () => undefined });
-  ({ dataSource } = createDataSource({ url: database.url, poolSize: 2, logger }));
-  await dataSource.initialize();
+  db = new Database(await connectDatabasePool({ url: database.url, poolSize: 2, onIdleError: () => undefined }));
 });
 // Each test sees only its own relays: one left polling would hide a missing wake-up.
 afterEach(async () => {
   await Promise.all(relays.splice(0).map((relay) => relay.stop()));
 });
 afterAll(async () => {
-  await dataSource.destroy();
+  await db.close();
   await pool.end();
   await database.drop();
 });
@@ -87,7 +85,6 @@ it('when a row is announced on the channel, then the relay moves it without wait
 it('when the job queue commits a transaction, then its wake-up brings the jobs to graphile-worker without the poll; a rollback leaves nothing', async () => {
   const relay = await startRelay(60_000);
   await relay.idle();
-  const db = new Database(dataSource);
   const jobs = new PostgresJobQueue(db);
   await expect(
     db.transaction(async () => {
@@ -105,15 +102,13 @@ it('when the job queue commits a transaction, then its wake-up brings the jobs t
   expect(await outboxRows()).toBe(0);
 });
 
-it('when the data source closes while a wake-up is deferred, then the wake-up is dropped quietly and the row waits for a relay', async () => {
-  const { dataSource: closing } = createDataSource({ url: database.url, poolSize: 1, logger });
-  await closing.initialize();
-  const db = new Database(closing);
-  const jobs = new PostgresJobQueue(db);
+it('when the pool closes while a wake-up is deferred, then the wake-up is dropped quietly and the row waits for a relay', async () => {
+  const closing = new Database(await connectDatabasePool({ url: database.url, poolSize: 1, onIdleError: () => undefined }));
+  const jobs = new PostgresJobQueue(closing);
   // The second commit within the wake-up interval defers its wake-up to a timer.
-  await db.transaction(() => jobs.enqueueTask('outbox-test.e', { seq: 1 }));
-  await db.transaction(() => jobs.enqueueTask('outbox-test.e', { seq: 2 }));
-  await closing.destroy();
+  await closing.transaction(() => jobs.enqueueTask('outbox-test.e', { seq: 1 }));
+  await closing.transaction(() => jobs.enqueueTask('outbox-test.e', { seq: 2 }));
+  await closing.close();
   await new Promise((resolve) => setTimeout(resolve, 100));
 
   await startRelay(50);

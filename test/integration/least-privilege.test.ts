@@ -59,7 +59,7 @@ describe('the app on a DML-only database role', () => {
     const order = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
     await orderReaches(test, customer, order.id, 'PAID');
 
-    await expect(test.app.dataSource.query('CREATE TABLE sneaky (id int)')).rejects.toThrow(/permission denied/);
-    await expect(test.app.dataSource.query('DROP TABLE orders')).rejects.toThrow(/must be owner|permission denied/);
+    await expect(test.app.database.query('CREATE TABLE sneaky (id int)')).rejects.toThrow(/permission denied/);
+    await expect(test.app.database.query('DROP TABLE orders')).rejects.toThrow(/must be owner|permission denied/);
   });
 });

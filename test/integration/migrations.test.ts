@@ -1,4 +1,4 @@
-import { createDataSource } from '../../src/platform/database';
+import { createDataSource } from '../../src/platform/database/data-source';
 import { createLogger } from '../../src/platform/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 

@@ -24,7 +24,7 @@ it('when 60 customers order the last 25 units at once, then exactly 25 succeed a
   let racing = true;
   const watcher = (async () => {
     while (racing) {
-      const [row] = await test.app.dataSource.query('SELECT stock FROM products WHERE id = $1', [product.id]);
+      const [row] = await test.app.database.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [product.id]);
       seen.push(row.stock);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
@@ -48,7 +48,7 @@ it('when 60 customers order the last 25 units at once, then exactly 25 succeed a
   expect(conflicts).toHaveLength(35);
   expect(dataOf(await test.client.request(ProductDocument, { id: product.id })).product!.stock).toBe(0);
   expect(Math.min(...seen)).toBeGreaterThanOrEqual(0);
-  const [orders] = await test.app.dataSource.query(
+  const [orders] = await test.app.database.query(
     `SELECT count(*)::int AS n, sum(oi.quantity)::int AS units FROM orders o JOIN order_items oi ON oi.order_id = o.id WHERE oi.product_id = $1`,
     [product.id],
   );
@@ -65,7 +65,7 @@ it('when 20 requests with one idempotency key arrive at once, then one order exi
 
   const ids = new Set(results.map((r) => dataOf(r).placeOrder.id));
   expect(ids.size).toBe(1);
-  const [row] = await test.app.dataSource.query('SELECT count(*)::int AS n FROM orders WHERE customer_id = $1', [customer.id]);
+  const [row] = await test.app.database.query('SELECT count(*)::int AS n FROM orders WHERE customer_id = $1', [customer.id]);
   expect(row.n).toBe(1);
   expect(dataOf(await test.client.request(ProductDocument, { id: product.id })).product!.stock).toBe(98);
 });

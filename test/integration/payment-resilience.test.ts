@@ -70,7 +70,7 @@ describe('a provider that is down', () => {
     expect(failed.payment?.lastError).toMatch(/circuit is open/);
     expect(await stockOf(test, product.id)).toBe(5);
 
-    const failedJobs = new FailedJobs(test.app.dataSource);
+    const failedJobs = new FailedJobs(test.app.database);
     const deadLetters = await eventually(
       () => failedJobs.list(),
       (jobs) => jobs.some((j) => j.task === 'event:payments.capture-on-order-placed'),
@@ -87,7 +87,7 @@ describe('a provider that is down', () => {
     // still open that fails fast and retries, then it gets through. graphile-worker deletes a
     // job when it completes.
     await eventually(
-      async () => (await test.app.dataSource.query('SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE id = $1', [captureJob.id]))[0].n,
+      async () => (await test.app.database.query('SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE id = $1', [captureJob.id]))[0].n,
       (n) => n === 0,
       { what: 'the retried job to complete', timeoutMs: 25_000 },
     );
@@ -135,7 +135,7 @@ describe('a circuit that is open when a capture job runs', () => {
     expect(test.paymentProvider.capturesFor(second.id)).toHaveLength(1);
     expect(test.paymentProvider.calls).toBe(2);
     // The first order's job reached the provider and was dead-lettered; nothing failed on the breaker.
-    expect((await new FailedJobs(test.app.dataSource).list()).map((j) => j.lastError)).toEqual(['payment provider answered 503']);
+    expect((await new FailedJobs(test.app.database).list()).map((j) => j.lastError)).toEqual(['payment provider answered 503']);
   }, 60_000);
 });
 
@@ -161,7 +161,7 @@ describe('a capture that completes after we gave up', () => {
     // The provider finishes the capture after our timeout: the customer has been charged.
     await eventually(async () => test.paymentProvider.capturesFor(order.id).length, (n) => n === 1, { what: 'the late capture' });
 
-    const failedJobs = new FailedJobs(test.app.dataSource);
+    const failedJobs = new FailedJobs(test.app.database);
     const [job] = await eventually(
       () => failedJobs.list(),
       (jobs) => jobs.some((j) => j.task === 'event:payments.capture-on-order-placed'),

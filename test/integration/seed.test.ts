@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { DataSource } from 'typeorm';
 import { SEED_PASSWORD, seedCatalog } from '../../src/cli/seed';
 import { connectDatabase } from '../../src/composition';
 import { Argon2PasswordHasher } from '../../src/modules/users/infrastructure/argon2-password-hasher';
@@ -8,19 +7,18 @@ import { createLogger } from '../../src/platform/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let testDatabase: TestDatabase;
-let dataSource: DataSource;
 let database: Database;
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  ({ dataSource, database } = await connectDatabase({ url: testDatabase.url, poolSize: 2, logger: createLogger({ level: 'silent' }) }));
+  ({ database } = await connectDatabase({ url: testDatabase.url, poolSize: 2, logger: createLogger({ level: 'silent' }) }));
 });
 afterAll(async () => {
-  await dataSource?.destroy();
+  await database?.close();
   await testDatabase?.drop();
 });
 
 const counts = async () => {
-  const [row] = (await dataSource.query(
+  const [row] = (await database.query(
     `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM products) AS products, (SELECT count(*)::int FROM reviews) AS reviews`,
   )) as { users: number; products: number; reviews: number }[];
   return row!;
@@ -28,9 +26,9 @@ const counts = async () => {
 
 /** Every seeded row, in a stable order, so two snapshots compare exactly. */
 const snapshot = async () => ({
-  users: await dataSource.query(`SELECT id, email, name, password_hash, role, created_at FROM users ORDER BY email`),
-  products: await dataSource.query(`SELECT * FROM products ORDER BY sku`),
-  reviews: await dataSource.query(`SELECT * FROM reviews ORDER BY id`),
+  users: await database.query(`SELECT id, email, name, password_hash, role, created_at FROM users ORDER BY email`),
+  products: await database.query(`SELECT * FROM products ORDER BY sku`),
+  reviews: await database.query(`SELECT * FROM reviews ORDER BY id`),
 });
 
 // The tests below build on each other: they seed one database step by step.
@@ -55,9 +53,9 @@ describe('seedCatalog', () => {
   });
 
   it('when inspecting the rows, then names, SKUs and values follow the documented deterministic scheme', async () => {
-    const emails = (await dataSource.query(`SELECT email FROM users ORDER BY email`)) as { email: string }[];
-    const skus = (await dataSource.query(`SELECT sku FROM products ORDER BY sku`)) as { sku: string }[];
-    const products = (await dataSource.query(`SELECT price_amount, stock, version, currency FROM products`)) as {
+    const emails = (await database.query(`SELECT email FROM users ORDER BY email`)) as { email: string }[];
+    const skus = (await database.query(`SELECT sku FROM products ORDER BY sku`)) as { sku: string }[];
+    const products = (await database.query(`SELECT price_amount, stock, version, currency FROM products`)) as {
       price_amount: number;
       stock: number;
       version: number;
@@ -73,7 +71,7 @@ describe('seedCatalog', () => {
   });
 
   it('when reviews are spread, then each goes to a distinct (product, author) pair with a rating from 1 to 5', async () => {
-    const [pairs] = (await dataSource.query(
+    const [pairs] = (await database.query(
       `SELECT count(DISTINCT (product_id, author_id))::int AS pairs, min(rating)::int AS min, max(rating)::int AS max,
               count(DISTINCT product_id)::int AS products FROM reviews`,
     )) as { pairs: number; min: number; max: number; products: number }[];
@@ -84,7 +82,7 @@ describe('seedCatalog', () => {
   });
 
   it("when a seeded customer's password is checked as sign-in checks it, then the documented password matches", async () => {
-    const [user] = (await dataSource.query(`SELECT password_hash FROM users WHERE email = 'seed-user-0003@example.com'`)) as { password_hash: string }[];
+    const [user] = (await database.query(`SELECT password_hash FROM users WHERE email = 'seed-user-0003@example.com'`)) as { password_hash: string }[];
     const hasher = new Argon2PasswordHasher();
 
     expect(await hasher.verify(user!.password_hash, SEED_PASSWORD)).toBe(true);
@@ -107,7 +105,7 @@ describe('seedCatalog', () => {
     const result = await seedCatalog(database, { products: 3, users: 2, reviews: 1000 });
 
     expect(result.wanted.reviews).toBe(6);
-    const [row] = (await dataSource.query(
+    const [row] = (await database.query(
       `SELECT count(*)::int AS n
          FROM reviews r JOIN products p ON p.id = r.product_id JOIN users u ON u.id = r.author_id
         WHERE p.sku IN ('SEED-00001', 'SEED-00002', 'SEED-00003')

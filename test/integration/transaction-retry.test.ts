@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 let test: TestApp;
 beforeAll(async () => {
   test = await startTestApp({ worker: false });
-  await test.app.dataSource.query('CREATE TABLE retry_probe (id int PRIMARY KEY, n int NOT NULL)');
+  await test.app.database.query('CREATE TABLE retry_probe (id int PRIMARY KEY, n int NOT NULL)');
 });
 afterAll(() => test.stop());
 
@@ -19,10 +19,10 @@ const retries = async (sqlstate: string) =>
   total(await scrape(test.url.replace('/graphql', '/metrics')), 'db_transaction_retries_total', { sqlstate });
 
 async function probeRows(...ids: number[]): Promise<void> {
-  await test.app.dataSource.query('INSERT INTO retry_probe (id, n) SELECT unnest($1::int[]), 0', [ids]);
+  await test.app.database.query('INSERT INTO retry_probe (id, n) SELECT unnest($1::int[]), 0', [ids]);
 }
 const valueOf = async (id: number): Promise<number> =>
-  (await test.app.dataSource.query('SELECT n FROM retry_probe WHERE id = $1', [id]))[0].n;
+  (await test.app.database.query<{ n: number }>('SELECT n FROM retry_probe WHERE id = $1', [id]))[0]!.n;
 
 /**
  * A REPEATABLE READ transaction reads row `id`, another transaction (a connection of its own)
@@ -36,7 +36,8 @@ function readThenWrite(id: number, interfere: (attempt: number) => boolean) {
     const attempt = (seen.attempts += 1);
     await database.sql('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const [row] = await database.sql<{ n: number }>('SELECT n FROM retry_probe WHERE id = $1', [id]);
-    if (interfere(attempt)) await test.app.dataSource.query('UPDATE retry_probe SET n = n + 100 WHERE id = $1', [id]);
+    // Straight on the pool: another connection, outside the ambient transaction.
+    if (interfere(attempt)) await database.pool.query('UPDATE retry_probe SET n = n + 100 WHERE id = $1', [id]);
     await database.afterCommit(async () => {
       seen.committedAttempts.push(attempt);
     });
@@ -120,7 +121,7 @@ it('when a mutation keeps failing with a serialization failure, then after the b
   const product = await createProduct(test, admin, { stock: 5 });
   // Every UPDATE of this product fails as PostgreSQL fails a transaction that lost a conflict; the
   // sequence (not transactional) counts the attempts that reached the database.
-  await test.app.dataSource.query(`
+  await test.app.database.query(`
     CREATE SEQUENCE restock_attempts;
     CREATE FUNCTION fail_as_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -137,11 +138,11 @@ it('when a mutation keeps failing with a serialization failure, then after the b
 
     expect({ status: response.status, codes: errorCodes(response) }).toEqual({ status: 503, codes: ['SERVICE_UNAVAILABLE'] });
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    const [{ last_value: attempts }] = await test.app.dataSource.query('SELECT last_value FROM restock_attempts');
+    const [{ last_value: attempts }] = await test.app.database.query('SELECT last_value FROM restock_attempts');
     expect(Number(attempts)).toBe(3);
   } finally {
-    await test.app.dataSource.query('DROP TRIGGER products_fail_as_conflict ON products');
+    await test.app.database.query('DROP TRIGGER products_fail_as_conflict ON products');
   }
-  const [{ stock }] = await test.app.dataSource.query('SELECT stock FROM products WHERE id = $1', [product.id]);
+  const [{ stock }] = await test.app.database.query('SELECT stock FROM products WHERE id = $1', [product.id]);
   expect(stock).toBe(5);
 });

@@ -68,7 +68,7 @@ const stillRunning = () => worker.child.exitCode === null && worker.child.signal
 it('when the server terminates the worker backends during a capture, then the worker stays up and the order is PAID', async () => {
   const { customer, product, order } = await orderWithCaptureInFlight();
 
-  await test.app.dataSource.query(
+  await test.app.database.query(
     `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
     [test.database.name, WORKER_APP],
   );

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../../src/platform/database';
 import { createLogger } from '../../src/platform/logger';
 import type { RunningJob } from '../../src/platform/jobs';
 
@@ -22,8 +22,8 @@ export interface EnqueuedPayload {
  * The jobs enqueued for `task`, oldest first, wherever they are: in the outbox (committed, not yet
  * relayed: no worker runs) or in graphile-worker's queue. `id` is graphile-worker's, null in the outbox.
  */
-export async function enqueuedJobs(dataSource: DataSource, task: string): Promise<{ id: string | null; payload: EnqueuedPayload }[]> {
-  return dataSource.query(
+export async function enqueuedJobs(database: Database, task: string): Promise<{ id: string | null; payload: EnqueuedPayload }[]> {
+  return database.query<{ id: string | null; payload: EnqueuedPayload }>(
     `SELECT NULL::text AS id, spec->'payload' AS payload
        FROM job_outbox, json_array_elements(job_outbox.jobs) AS spec
       WHERE spec->>'identifier' = $1
@@ -36,8 +36,8 @@ export async function enqueuedJobs(dataSource: DataSource, task: string): Promis
 }
 
 /** How many jobs whose task is `like` (and not `notLike`), SQL LIKE patterns, are still to run (not dead-lettered), in the outbox or the queue. */
-export async function jobsToRun(dataSource: DataSource, { like = '%', notLike = '' }: { like?: string; notLike?: string }): Promise<number> {
-  const [row] = (await dataSource.query(
+export async function jobsToRun(database: Database, { like = '%', notLike = '' }: { like?: string; notLike?: string }): Promise<number> {
+  const [row] = (await database.query(
     `SELECT (SELECT count(*) FROM job_outbox, json_array_elements(job_outbox.jobs) AS spec
               WHERE spec->>'identifier' LIKE $1 AND spec->>'identifier' NOT LIKE $2)
           + (SELECT count(*) FROM graphile_worker.jobs

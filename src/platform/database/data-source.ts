@@ -19,11 +19,15 @@ export interface DataSourceOptions {
   onQueryDone?: (statement: string, seconds: number, success: boolean) => void;
 }
 
-/** The schema is owned by `migrations/`; TypeORM never synchronises it. */
+/**
+ * TypeORM runs the migrations (loaded through migrate.ts only); the application's statements go
+ * through `Database` on its own pool. The schema is owned by `migrations/`; TypeORM never
+ * synchronises it.
+ */
 export function createDataSource(options: DataSourceOptions): { dataSource: DataSource; queries: QueryObserver } {
   const onQueryDone = options.onQueryDone;
   const queries = new QueryObserver(options.logger.child({ component: 'sql' }), onQueryDone);
-  // Statements TypeORM runs itself (migrations, a few platform queries); `Database` reports its own.
+  // Statements TypeORM runs itself (the migrations'); `Database` reports its own.
   // TypeORM builds subscribers from classes, so the observer is captured in a class made here.
   @EventSubscriber()
   class QueryTiming implements EntitySubscriberInterface {
@@ -93,7 +97,6 @@ export async function runMigrations(url: string, logger: Logger): Promise<string
   return applied;
 }
 
-/** The statement's leading keyword (SELECT, INSERT…): a label with few values. */
 /** An arbitrary constant: the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 72_019_001;
 

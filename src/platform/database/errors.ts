@@ -1,8 +1,26 @@
-import { QueryFailedError } from 'typeorm';
+/**
+ * A statement PostgreSQL (or the connection) refused: the statement and the driver's error, whose
+ * SQLSTATE is `code` on both. The message is the driver's; the statement and its parameters stay
+ * out of it, since error messages reach logs and, unmasked, clients.
+ */
+export class StatementFailedError extends Error {
+  override readonly name = 'StatementFailedError';
+  /** The SQLSTATE (or the socket's errno), when the driver gave one. */
+  readonly code: string | undefined;
+
+  constructor(
+    readonly statement: string,
+    readonly parameters: readonly unknown[],
+    readonly driverError: Error & { code?: string },
+  ) {
+    super(driverError.message);
+    this.code = driverError.code;
+  }
+}
 
 /** PostgreSQL's unique_violation: the constraint behind every "only once" rule. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+  return error instanceof StatementFailedError && error.code === '23505';
 }
 
 /**
@@ -18,7 +36,7 @@ const TRANSIENT_MESSAGES = /Connection terminated|timeout exceeded when trying t
 
 /**
  * The error and what it wraps, outermost first: a service may rethrow a driver error as its
- * cause, TypeORM wraps it as driverError, graphql-js as originalError, or as NonErrorThrown
+ * cause, `StatementFailedError` (and TypeORM, in migrations) wraps it as driverError, graphql-js as originalError, or as NonErrorThrown
  * { thrownValue } what is not `instanceof Error`.
  */
 function* causeChain(error: unknown): Generator<{ code?: unknown; message?: unknown }> {
@@ -59,5 +77,5 @@ export function transactionConflictCode(error: unknown): string | null {
 
 /** PostgreSQL's foreign_key_violation: a row still referenced elsewhere. */
 export function isForeignKeyViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503';
+  return error instanceof StatementFailedError && error.code === '23503';
 }

@@ -1,8 +1,8 @@
-export { createDataSource, runMigrations } from './data-source';
-export { createResilientPool } from './pool';
+export { runMigrations } from './migrate';
+export { connectDatabasePool, createResilientPool } from './pool';
 export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 export { QueryObserver } from './query-logger';
-export { Database, type ConflictRetryPolicy, type UnitOfWork } from './unit-of-work';
+export { Database, type ConflictRetryPolicy, type DatabaseOptions, type UnitOfWork } from './unit-of-work';
 export { resolveDatabaseTarget, type DatabaseTarget } from './target';
 export { KeysetListing, SqlParameters, type FilterConditions } from './keyset-page';
-export { isForeignKeyViolation, isUniqueViolation } from './errors';
+export { isForeignKeyViolation, isUniqueViolation, StatementFailedError } from './errors';

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { typeParsers } from './type-parsers';
 
 /**
  * A node-postgres pool that survives its connections dying (an outage, a cluster stopping): a
@@ -19,5 +20,38 @@ export function createResilientPool(options: {
   });
   pool.on('error', options.onError);
   pool.on('connect', (client) => client.on('error', options.onError));
+  return pool;
+}
+
+export interface DatabasePoolOptions {
+  url: string;
+  poolSize: number;
+  applicationName?: string;
+  /** An idle connection that died (the pool replaces it); checked-out ones are `Database`'s. */
+  onIdleError: (error: Error) => void;
+}
+
+/**
+ * The application's pool, connected once so that an unreachable server is a startup error:
+ * our timestamptz parser, and a statement timeout so a runaway statement cannot hold one of its
+ * few connections forever.
+ */
+export async function connectDatabasePool(options: DatabasePoolOptions): Promise<Pool> {
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    application_name: options.applicationName ?? 'storefront-graph',
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 30_000,
+    types: typeParsers,
+  });
+  pool.on('error', options.onIdleError);
+  try {
+    (await pool.connect()).release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   return pool;
 }

@@ -2,9 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { QueryFailedError, type DataSource } from 'typeorm';
-import { transactionConflictCode } from './errors';
-import { QueryObserver } from './query-logger';
+import { StatementFailedError, transactionConflictCode } from './errors';
+import type { QueryObserver } from './query-logger';
 
 /**
  * What application services see of transactions: run some work atomically. Everything the work
@@ -45,6 +44,14 @@ export interface TransactionLocalHooks<T> {
 
 const DEFAULT_CONFLICT_RETRY: ConflictRetryPolicy = { attempts: 3, baseDelayMs: 10 };
 
+export interface DatabaseOptions {
+  /** Sees every statement (the N+1 tests count them, the query-latency histogram times them). */
+  queries?: QueryObserver;
+  /** Statements slower than this are logged (through `queries`). */
+  slowStatementMs?: number;
+  conflictRetry?: Partial<ConflictRetryPolicy>;
+}
+
 /**
  * The database handle repositories use. Inside `transaction()` the ambient connection is the
  * transaction's, carried by AsyncLocalStorage so services need not thread it through every call.
@@ -54,18 +61,22 @@ export class Database implements UnitOfWork {
   private readonly conflictRetry: ConflictRetryPolicy;
   private readonly statements = new PreparedStatements();
   private readonly slowStatementMs: number | undefined;
+  private readonly queries: QueryObserver | undefined;
 
+  /** `pool` null: a database never connected (a CLI that only builds the schema); any statement fails. */
   constructor(
-    readonly dataSource: DataSource,
-    conflictRetry: Partial<ConflictRetryPolicy> = {},
+    private readonly connectionPool: Pool | null,
+    options: DatabaseOptions = {},
   ) {
-    this.conflictRetry = { ...DEFAULT_CONFLICT_RETRY, ...conflictRetry };
-    this.slowStatementMs = dataSource.options.maxQueryExecutionTime;
+    this.conflictRetry = { ...DEFAULT_CONFLICT_RETRY, ...options.conflictRetry };
+    this.slowStatementMs = options.slowStatementMs;
+    this.queries = options.queries;
   }
 
-  /** node-postgres's pool under TypeORM, for its connection counts. */
+  /** node-postgres's pool, for its connection counts and statements that belong to no request. */
   get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    if (!this.connectionPool) throw new Error('this Database has no connection pool');
+    return this.connectionPool;
   }
 
   get inTransaction(): boolean {
@@ -181,31 +192,44 @@ export class Database implements UnitOfWork {
   }
 
   /**
-   * One statement straight on node-postgres, as TypeORM's query runner ran it (its observers see
-   * it, slow ones are logged, failures are QueryFailedError) without its per-statement runner,
-   * broadcaster and result wrapping.
+   * SQL that is not a repository's fixed statement (operations tools, tests), unprepared, on the
+   * ambient transaction's connection or the pool's.
+   */
+  async query<T = Record<string, unknown>>(text: string, parameters: unknown[] = []): Promise<T[]> {
+    const result = await this.run(this.ambient.getStore()?.client ?? this.pool, text, parameters);
+    return result.rows as T[];
+  }
+
+  /**
+   * One statement straight on node-postgres: the observer sees it, slow ones are logged, failures
+   * become StatementFailedError.
    */
   private async run(target: Pool | PoolClient, statement: NamedStatement | string, values: unknown[]): Promise<QueryResult> {
     const text = String(statement);
-    const { logger } = this.dataSource;
-    const observer = logger instanceof QueryObserver ? logger : undefined;
-    logger.logQuery(text, values);
+    const { queries } = this;
+    queries?.logQuery(text, values);
     const started = process.hrtime.bigint();
     try {
       const result = await target.query(typeof statement === 'string' ? { text, values } : { name: statement.name, text, values });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      observer?.statementDone(text, seconds, true);
-      if (this.slowStatementMs && seconds * 1000 > this.slowStatementMs) logger.logQuerySlow(Math.round(seconds * 1000), text, values);
+      queries?.statementDone(text, seconds, true);
+      if (this.slowStatementMs && seconds * 1000 > this.slowStatementMs) queries?.logQuerySlow(Math.round(seconds * 1000), text);
       return result;
     } catch (error) {
-      observer?.statementDone(text, Number(process.hrtime.bigint() - started) / 1e9, false);
-      logger.logQueryError(error instanceof Error ? error : String(error), text, values);
-      throw new QueryFailedError(text, values, error as Error);
+      queries?.statementDone(text, Number(process.hrtime.bigint() - started) / 1e9, false);
+      const driverError = error instanceof Error ? error : new Error(String(error));
+      queries?.logQueryError(driverError, text);
+      throw new StatementFailedError(text, values, driverError);
     }
   }
 
   async ping(): Promise<void> {
-    await this.dataSource.query('SELECT 1');
+    await this.run(this.pool, 'SELECT 1', []);
+  }
+
+  /** Ends the pool: idle connections close now, checked-out ones when released. */
+  async close(): Promise<void> {
+    if (this.connectionPool && !this.connectionPool.ending) await this.connectionPool.end();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Database } from '../database';
 
 export interface FailedJob {
   id: string;
@@ -14,11 +14,10 @@ export interface FailedJob {
  * their last error. Retrying gives one fresh set of attempts, starting now.
  */
 export class FailedJobs {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: Pick<Database, 'query'>) {}
 
   async list(limit = 100): Promise<FailedJob[]> {
-    const rows: { id: string; task_identifier: string; attempts: number; max_attempts: number; last_error: string | null; updated_at: Date }[] =
-      await this.dataSource.query(
+    const rows = await this.database.query<{ id: string; task_identifier: string; attempts: number; max_attempts: number; last_error: string | null; updated_at: Date }>(
         `SELECT id::text, task_identifier, attempts, max_attempts, last_error, updated_at
            FROM graphile_worker.jobs
           WHERE attempts >= max_attempts AND locked_at IS NULL
@@ -38,7 +37,7 @@ export class FailedJobs {
 
   /** Returns the ids that were dead-lettered and are now scheduled again. */
   async retry(ids: string[]): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows = await this.database.query<{ id: string }>(
       `SELECT id::text FROM graphile_worker.reschedule_jobs(
          (SELECT array_agg(id) FROM graphile_worker.jobs
            WHERE id = ANY($1::bigint[]) AND attempts >= max_attempts AND locked_at IS NULL),
@@ -46,7 +45,7 @@ export class FailedJobs {
       [ids],
     );
     // Wake idle workers now rather than at their next poll.
-    await this.dataSource.query(`SELECT pg_notify('jobs:insert', json_build_object('count', $1::int)::text)`, [rows.length]);
+    await this.database.query(`SELECT pg_notify('jobs:insert', json_build_object('count', $1::int)::text)`, [rows.length]);
     return rows.map((r) => r.id);
   }
 }
