@@ -217,7 +217,8 @@ export class Database implements UnitOfWork {
       return result;
     } catch (error) {
       queries?.statementDone(text, Number(process.hrtime.bigint() - started) / 1e9, false);
-      const driverError = error instanceof Error ? error : new Error(String(error));
+      // Not `instanceof Error`: socket errors may come from another realm (a VM context), and their code must survive.
+      const driverError = typeof error === 'object' && error !== null ? (error as Error) : new Error(String(error));
       queries?.logQueryError(driverError, text);
       throw new StatementFailedError(text, values, driverError);
     }
