@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { leanResolvers } from './lean-resolvers';
 import { validateArgument } from './validation';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -11,12 +12,13 @@ export type ResolverClass = Function;
  * container for each resolver instance; the composition root fills it, so resolvers get their
  * services by constructor injection without a global container.
  */
-export function buildGraphQLSchema(resolvers: ReadonlyMap<ResolverClass, object>): Promise<GraphQLSchema> {
+export async function buildGraphQLSchema(resolvers: ReadonlyMap<ResolverClass, object>): Promise<GraphQLSchema> {
   const classes = [...resolvers.keys()];
   if (classes.length === 0) throw new Error('No resolvers registered');
-  return buildSchema({
+  const container = { get: (someClass: unknown) => resolvers.get(someClass as ResolverClass) };
+  const schema = await buildSchema({
     resolvers: classes as NonEmptyArray<ResolverClass>,
-    container: { get: (someClass) => resolvers.get(someClass as ResolverClass) },
+    container,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validateFn: validateArgument,
     // Every @Subscription supplies its own `subscribe` (with authorization and keyed channels),
@@ -30,4 +32,6 @@ export function buildGraphQLSchema(resolvers: ReadonlyMap<ResolverClass, object>
       },
     },
   });
+  leanResolvers(schema, container);
+  return schema;
 }
