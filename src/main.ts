@@ -1,7 +1,7 @@
 import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition';
-import { bootstrap, onShutdownSignal } from './platform/bootstrap';
+import { applyMemoryPolicy, bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveServerJwtSecret } from './platform/jwt-secret';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { Metrics } from './platform/metrics';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const withWorker = !process.argv.includes('--no-worker');
   const { config: loaded, logger } = bootstrap(withWorker ? 'storefront-graph' : 'storefront-graph-api');
   const config = { ...loaded, auth: { ...loaded.auth, jwtSecret: resolveServerJwtSecret(loaded) } };
+  applyMemoryPolicy(config.memory);
   await assertPortFree(config.port, config.host);
   if (!withWorker && !config.redis.url) {
     logger.warn('REDIS_URL is unset: live updates published by a separate worker (npm run start:worker) will not reach this API\'s subscribers; set REDIS_URL for split processes');

@@ -1,7 +1,7 @@
 import { stopTracing } from './instrumentation';
 import 'reflect-metadata';
 import { createAdapters, createRuntime } from './composition';
-import { bootstrap, onShutdownSignal } from './platform/bootstrap';
+import { applyMemoryPolicy, bootstrap, onShutdownSignal } from './platform/bootstrap';
 import { resolveDatabaseTarget, runMigrations } from './platform/database';
 import { startOperationsServer } from './platform/http/operations-server';
 import { Metrics } from './platform/metrics';
@@ -10,6 +10,7 @@ import { connectingTo, databaseVariables, exitWithStartupError } from './platfor
 /** The worker process (npm run start:worker): runs jobs and event handlers; run as many as needed. */
 async function main(): Promise<void> {
   const { config, logger } = bootstrap('storefront-graph-worker');
+  applyMemoryPolicy(config.memory);
   if (!config.redis.url) {
     logger.warn('REDIS_URL is unset: live updates this worker publishes (order, stock, notification events) will not reach API processes\' subscribers; set REDIS_URL for split processes');
   }

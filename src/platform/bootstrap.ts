@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, flushLogger, type Logger } from './logger';
 
@@ -48,4 +49,17 @@ export function onShutdownSignal(logger: Logger, stop: (signal: string) => Promi
   // would kill the process mid-shutdown, leaving the embedded PostgreSQL behind.
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+}
+
+/**
+ * Bounds the garbage a server process holds between full collections. Under load V8 lets the
+ * old generation grow to up to 4× the live heap before collecting it, so a process with 30 MB
+ * live sat at 210-240 MB RSS after a load test. Capping the growth at `heapGrowthPercent` (100:
+ * twice the live heap) costs more frequent full collections, which are incremental and mostly
+ * concurrent, for a resident size that fits small containers: many small instances are how this
+ * backend scales. V8 reads this flag whenever it sets the next limit, so setting it at start
+ * takes effect although the heap already exists.
+ */
+export function applyMemoryPolicy(memory: Config['memory']): void {
+  if (memory.heapGrowthPercent > 0) setFlagsFromString(`--heap-growing-percent=${memory.heapGrowthPercent}`);
 }

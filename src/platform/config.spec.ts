@@ -31,6 +31,7 @@ describe('loadConfig', () => {
     expect(config.database.url).toBeUndefined();
     expect(config.graphql.introspection).toBe(true);
     expect(config.graphql.sandbox).toBe(true);
+    expect(config.memory.heapGrowthPercent).toBe(100);
   });
 
   it.each([
@@ -42,6 +43,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://db/storefront'],
     ['NODE_ENV', 'staging'],
     ['DATABASE_POOL_SIZE', '0'],
+    ['HEAP_GROWTH_PERCENT', '500'],
+    ['HEAP_GROWTH_PERCENT', 'lots'],
   ])('when %s is "%s", then the one problem names that variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
 
@@ -66,6 +69,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
     expect(config.database.url).toBe('postgresql://u:p@h:5432/d');
     expect(config.database.runMigrationsOnStart).toBe(false);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).memory.heapGrowthPercent).toBe(0);
   });
 
   it('when only one of ADMIN_EMAIL and ADMIN_PASSWORD is set, then it is refused', () => {

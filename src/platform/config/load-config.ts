@@ -8,6 +8,7 @@ import { readReadinessConfig, type ReadinessConfig } from './sections/readiness'
 import { readRedisConfig, type RedisConfig } from './sections/redis';
 import { readResponseCacheConfig, type ResponseCacheConfig } from './sections/response-cache';
 import { readSecurityConfig, type SecurityConfig } from './sections/security';
+import { readMemoryConfig, type MemoryConfig } from './sections/memory';
 import { readShutdownConfig, type ShutdownConfig } from './sections/shutdown';
 import { readWorkerConfig, type WorkerConfig } from './sections/worker';
 
@@ -42,6 +43,7 @@ export interface Config {
   payments: PaymentsConfig;
   email: EmailConfig;
   shutdown: ShutdownConfig;
+  memory: MemoryConfig;
   readiness: ReadinessConfig;
   observability: ObservabilityConfig;
   worker: WorkerConfig;
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): Config {
     payments: readPaymentsConfig(read),
     email: readEmailConfig(read),
     shutdown: readShutdownConfig(read, context),
+    memory: readMemoryConfig(read),
     readiness: readReadinessConfig(read),
     observability: readObservabilityConfig(read),
     worker: readWorkerConfig(read),
