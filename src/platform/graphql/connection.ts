@@ -72,15 +72,32 @@ export function toConnection<TItem, TNode, TConnection extends { edges: unknown;
   toNode: (item: TItem) => TNode,
   totalCount: number | (() => Promise<number>),
 ): TConnection {
-  const edges = page.items.map((item) => ({ cursor: page.cursorOf(item), node: toNode(item) }));
+  const { items, cursorOf } = page;
+  const edges = items.map((item) => new Edge(item, toNode(item), cursorOf));
   const connection = new connectionClass();
   connection.edges = edges;
   connection.pageInfo = {
     hasNextPage: page.hasNextPage,
     hasPreviousPage: page.hasPreviousPage,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges.at(-1)?.cursor ?? null,
+    startCursor: items.length > 0 ? cursorOf(items[0]!) : null,
+    endCursor: items.length > 0 ? cursorOf(items.at(-1)!) : null,
   };
   connection.totalCountSource = totalCount;
   return connection;
+}
+
+/**
+ * An edge whose cursor is encoded when a query selects it: most select only the page's end
+ * cursor, and a list of 50 edges would otherwise encode 50 (JSON, ISO date, base64) per request.
+ */
+class Edge<TItem, TNode> {
+  constructor(
+    private readonly item: TItem,
+    readonly node: TNode,
+    private readonly cursorOf: (item: TItem) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.item);
+  }
 }
