@@ -65,41 +65,58 @@ async function orderWithCaptureInFlight() {
 
 const stillRunning = () => worker.child.exitCode === null && worker.child.signalCode === null;
 
-it('when the server terminates the worker backends during a capture, then the worker stays up and the order is PAID', async () => {
-  const { customer, product, order } = await orderWithCaptureInFlight();
-
-  await test.app.database.query(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
-    [test.database.name, WORKER_APP],
-  );
-
-  await orderReaches(test, customer, order.id, 'PAID', 40_000);
-  // The process exits a moment after graphile-worker gives up; a job placed afterwards proves the worker still runs jobs.
-  const after = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
-  await orderReaches(test, customer, after.id, 'PAID', 40_000);
-  expect(stillRunning()).toBe(true);
-  expect((await fetch(readyz)).status).toBe(200);
-  expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(1);
-}, 90_000);
-
-it('when the network to PostgreSQL is cut while jobs run, then /readyz is 503, the worker stays up, and the jobs complete once it returns', async () => {
-  const { customer, product, order } = await orderWithCaptureInFlight();
-
-  await proxy.cut();
-  let restored = false;
+/**
+ * Runs a test's body; if it fails, the error carries the worker's last log lines, which say how
+ * it rode out the fault (runner abandoned, restarts, jobs released). A failure under load is
+ * otherwise a bare timeout.
+ */
+async function withWorkerLog(body: () => Promise<void>): Promise<void> {
   try {
-    await eventually(() => fetch(readyz), (r) => r.status === 503, { what: 'worker readiness 503' });
-    // Orders keep coming in through the API while the worker cannot reach the database.
-    const during = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
-    await eventually(async () => stillRunning(), (up) => up, { what: 'the worker still running' });
-    await proxy.open();
-    restored = true;
-    await eventually(() => fetch(readyz), (r) => r.status === 200, { what: 'worker readiness 200 again', timeoutMs: 30_000 });
-    await orderReaches(test, customer, during.id, 'PAID', 40_000);
-  } finally {
-    if (!restored) await proxy.open();
+    await body();
+  } catch (error) {
+    const log = worker.output.slice(-60).join('\n');
+    if (error instanceof Error) error.message += `\n--- the worker's last log lines ---\n${log}`;
+    throw error;
   }
-  await orderReaches(test, customer, order.id, 'PAID', 40_000);
-  expect(stillRunning()).toBe(true);
-  expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(1);
-}, 120_000);
+}
+
+it('when the server terminates the worker backends during a capture, then the worker stays up and the order is PAID', () =>
+  withWorkerLog(async () => {
+    const { customer, product, order } = await orderWithCaptureInFlight();
+
+    await test.app.database.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2`,
+      [test.database.name, WORKER_APP],
+    );
+
+    await orderReaches(test, customer, order.id, 'PAID', 40_000);
+    // The process exits a moment after graphile-worker gives up; a job placed afterwards proves the worker still runs jobs.
+    const after = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+    await orderReaches(test, customer, after.id, 'PAID', 40_000);
+    expect(stillRunning()).toBe(true);
+    expect((await fetch(readyz)).status).toBe(200);
+    expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(1);
+  }), 90_000);
+
+it('when the network to PostgreSQL is cut while jobs run, then /readyz is 503, the worker stays up, and the jobs complete once it returns', () =>
+  withWorkerLog(async () => {
+    const { customer, product, order } = await orderWithCaptureInFlight();
+
+    await proxy.cut();
+    let restored = false;
+    try {
+      await eventually(() => fetch(readyz), (r) => r.status === 503, { what: 'worker readiness 503' });
+      // Orders keep coming in through the API while the worker cannot reach the database.
+      const during = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }]);
+      await eventually(async () => stillRunning(), (up) => up, { what: 'the worker still running' });
+      await proxy.open();
+      restored = true;
+      await eventually(() => fetch(readyz), (r) => r.status === 200, { what: 'worker readiness 200 again', timeoutMs: 30_000 });
+      await orderReaches(test, customer, during.id, 'PAID', 40_000);
+    } finally {
+      if (!restored) await proxy.open();
+    }
+    await orderReaches(test, customer, order.id, 'PAID', 40_000);
+    expect(stillRunning()).toBe(true);
+    expect(test.paymentProvider.capturesFor(order.id)).toHaveLength(1);
+  }), 120_000);
