@@ -36,3 +36,23 @@ it('when the server ends a transaction’s connection between statements, then t
   expect(pid).not.toBe(terminatedPid);
   expect(await database.sql<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
 });
+
+it('when the server ends a connection someone has checked out of the pool, then the process lives on and the pool hands out a live one', async () => {
+  const { pool } = test.app.database;
+  // Checked out with no listener of its own, as any code between pool.connect() and its first query is.
+  const client = await pool.connect();
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const pid = rows[0]!.pid;
+  const other = await pool.connect();
+  try {
+    await other.query('SELECT pg_terminate_backend($1)', [pid]);
+    await eventually(() => backendAlive(pid), (alive) => !alive, { what: 'the backend to end' });
+    // Unheard, the server's goodbye is an 'error' thrown from the socket's callback: jest fails
+    // the suite with "Unhandled error", and a production process ends.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    other.release();
+    client.release(new Error('terminated'));
+  }
+  expect(await test.app.database.sql<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+});

@@ -47,6 +47,11 @@ export async function connectDatabasePool(options: DatabasePoolOptions): Promise
     types: typeParsers,
   });
   pool.on('error', options.onIdleError);
+  // node-postgres listens for a connection's 'error' only while it idles in the pool. A server
+  // that ends a checked-out connection can report it twice (the socket's end, then its FATAL
+  // message), and an 'error' nobody hears ends the process. The statement running on it fails
+  // anyway, and `Database` discards the connection; this listener only keeps the process alive.
+  pool.on('connect', (client) => client.on('error', ignoreReportedElsewhere));
   try {
     (await pool.connect()).release();
   } catch (error) {
@@ -55,3 +60,6 @@ export async function connectDatabasePool(options: DatabasePoolOptions): Promise
   }
   return pool;
 }
+
+/** See connectDatabasePool: the failure reaches the statement or the pool's 'error' handler. */
+function ignoreReportedElsewhere(): void {}
