@@ -47,7 +47,7 @@ export async function connectDatabase(options: {
   const pool = await connectDatabasePool({
     url: options.url,
     poolSize: options.poolSize,
-    onIdleError: (error) => logger.warn({ err: error.message }, 'an idle database connection failed; the pool replaces it'),
+    onError: (error) => logger.warn({ err: error.message }, 'a database connection failed; the pool replaces it'),
   });
   const database = new Database(pool, {
     queries,

@@ -23,7 +23,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   // The worker's kind of pool: the database dropped at the end ends its idle clients.
   pool = createResilientPool({ connectionString: database.url, max: 6, onError: () => undefined });
-  db = new Database(await connectDatabasePool({ url: database.url, poolSize: 2, onIdleError: () => undefined }));
+  db = new Database(await connectDatabasePool({ url: database.url, poolSize: 2, onError: () => undefined }));
 });
 // Each test sees only its own relays: one left polling would hide a missing wake-up.
 afterEach(async () => {
@@ -103,7 +103,7 @@ it('when the job queue commits a transaction, then its wake-up brings the jobs t
 });
 
 it('when the pool closes while a wake-up is deferred, then the wake-up is dropped quietly and the row waits for a relay', async () => {
-  const closing = new Database(await connectDatabasePool({ url: database.url, poolSize: 1, onIdleError: () => undefined }));
+  const closing = new Database(await connectDatabasePool({ url: database.url, poolSize: 1, onError: () => undefined }));
   const jobs = new PostgresJobQueue(closing);
   // The second commit within the wake-up interval defers its wake-up to a timer.
   await closing.transaction(() => jobs.enqueueTask('outbox-test.e', { seq: 1 }));

@@ -1,9 +1,5 @@
-import {
-  DataSource,
-  EventSubscriber,
-  type AfterQueryEvent,
-  type EntitySubscriberInterface,
-} from 'typeorm';
+import { Logger as GraphileLogger, runMigrations as runJobQueueMigrations } from 'graphile-worker';
+import { DataSource } from 'typeorm';
 import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { createResilientPool } from './pool';
@@ -15,8 +11,6 @@ export interface DataSourceOptions {
   poolSize: number;
   logger: Logger;
   applicationName?: string;
-  /** Told every statement's duration (for the query-latency histogram). */
-  onQueryDone?: (statement: string, seconds: number, success: boolean) => void;
 }
 
 /**
@@ -24,17 +18,7 @@ export interface DataSourceOptions {
  * through `Database` on its own pool. The schema is owned by `migrations/`; TypeORM never
  * synchronises it.
  */
-export function createDataSource(options: DataSourceOptions): { dataSource: DataSource; queries: QueryObserver } {
-  const onQueryDone = options.onQueryDone;
-  const queries = new QueryObserver(options.logger.child({ component: 'sql' }), onQueryDone);
-  // Statements TypeORM runs itself (the migrations'); `Database` reports its own.
-  // TypeORM builds subscribers from classes, so the observer is captured in a class made here.
-  @EventSubscriber()
-  class QueryTiming implements EntitySubscriberInterface {
-    afterQuery(event: AfterQueryEvent): void {
-      if (event.executionTime !== undefined) queries.statementDone(event.query, event.executionTime / 1000, event.success);
-    }
-  }
+export function createDataSource(options: DataSourceOptions): { dataSource: DataSource } {
   const dataSource = new DataSource({
     type: 'postgres',
     url: options.url,
@@ -42,10 +26,10 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
     entities: [],
     migrations,
     migrationsTableName: 'schema_migrations',
-    subscribers: onQueryDone ? [QueryTiming] : [],
     synchronize: false,
     migrationsRun: false,
-    logger: queries,
+    // Logs the migrations' statements (at trace) and TypeORM's messages.
+    logger: new QueryObserver(options.logger.child({ component: 'sql' })),
     maxQueryExecutionTime: 1000,
     applicationName: options.applicationName ?? 'storefront-graph',
     extra: {
@@ -57,7 +41,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
       types: typeParsers,
     },
   });
-  return { dataSource, queries };
+  return { dataSource };
 }
 
 /**
@@ -87,9 +71,6 @@ export async function runMigrations(url: string, logger: Logger): Promise<string
     onError: (err) => logger.debug({ err: err.message }, 'migration connection closed'),
   });
   try {
-    // Loaded here only: an API process never needs graphile-worker's 2.6 MB of heap otherwise.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Logger: GraphileLogger, runMigrations: runJobQueueMigrations } = require('graphile-worker') as typeof import('graphile-worker');
     await runJobQueueMigrations({ pgPool: jobQueuePool, logger: new GraphileLogger(() => () => {}) });
   } finally {
     await jobQueuePool.end();

@@ -1,57 +1,48 @@
-import { Pool } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import { typeParsers } from './type-parsers';
 
 /**
  * A node-postgres pool that survives its connections dying (an outage, a cluster stopping): a
- * bounded connect, and an 'error' handler on the pool and on every client, without which a
- * dropped idle connection is an unhandled 'error' event that ends the process.
+ * bounded connect, and an 'error' listener on every client for as long as it lives. node-postgres
+ * itself listens only while a connection idles in the pool; a server that ends a checked-out
+ * connection can report it twice (the socket's end, then its FATAL message), and an 'error'
+ * nobody hears ends the process. The client's listener reports each failure once (idle or not);
+ * the statement running on a checked-out connection fails as well, and its owner discards it.
  */
-export function createResilientPool(options: {
-  connectionString: string;
-  max: number;
-  applicationName?: string;
-  onError: (error: Error) => void;
-}): Pool {
-  const pool = new Pool({
-    connectionString: options.connectionString,
-    max: options.max,
-    application_name: options.applicationName,
-    connectionTimeoutMillis: 5_000,
-  });
-  pool.on('error', options.onError);
-  pool.on('connect', (client) => client.on('error', options.onError));
+export function createResilientPool(
+  options: {
+    connectionString: string;
+    max: number;
+    applicationName?: string;
+    onError: (error: Error) => void;
+  } & Pick<PoolConfig, 'idleTimeoutMillis' | 'statement_timeout' | 'types'>,
+): Pool {
+  const { connectionString, max, applicationName, onError, ...settings } = options;
+  const pool = new Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: 5_000, ...settings });
+  // The pool re-emits an idle client's failure, which the client's own listener has reported.
+  pool.on('error', reportedByTheClient);
+  pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }
 
-export interface DatabasePoolOptions {
-  url: string;
-  poolSize: number;
-  applicationName?: string;
-  /** An idle connection that died (the pool replaces it); checked-out ones are `Database`'s. */
-  onIdleError: (error: Error) => void;
-}
+/** See createResilientPool. */
+function reportedByTheClient(): void {}
 
 /**
- * The application's pool, connected once so that an unreachable server is a startup error:
- * our timestamptz parser, and a statement timeout so a runaway statement cannot hold one of its
- * few connections forever.
+ * The application's pool (`Database`'s), connected once so that an unreachable server is a
+ * startup error: our timestamptz parser, and a statement timeout so a runaway statement cannot
+ * hold one of its few connections forever.
  */
-export async function connectDatabasePool(options: DatabasePoolOptions): Promise<Pool> {
-  const pool = new Pool({
+export async function connectDatabasePool(options: { url: string; poolSize: number; onError: (error: Error) => void }): Promise<Pool> {
+  const pool = createResilientPool({
     connectionString: options.url,
     max: options.poolSize,
-    application_name: options.applicationName ?? 'storefront-graph',
-    connectionTimeoutMillis: 5_000,
+    applicationName: 'storefront-graph',
+    onError: options.onError,
     idleTimeoutMillis: 30_000,
     statement_timeout: 30_000,
     types: typeParsers,
   });
-  pool.on('error', options.onIdleError);
-  // node-postgres listens for a connection's 'error' only while it idles in the pool. A server
-  // that ends a checked-out connection can report it twice (the socket's end, then its FATAL
-  // message), and an 'error' nobody hears ends the process. The statement running on it fails
-  // anyway, and `Database` discards the connection; this listener only keeps the process alive.
-  pool.on('connect', (client) => client.on('error', ignoreReportedElsewhere));
   try {
     (await pool.connect()).release();
   } catch (error) {
@@ -60,6 +51,3 @@ export async function connectDatabasePool(options: DatabasePoolOptions): Promise
   }
   return pool;
 }
-
-/** See connectDatabasePool: the failure reaches the statement or the pool's 'error' handler. */
-function ignoreReportedElsewhere(): void {}
