@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createDataSource } from '../../src/platform/database/data-source';
 import { createLogger } from '../../src/platform/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -56,6 +57,30 @@ it('when jobs still wait in the outbox, then reverting the outbox migration refu
     expect(await dataSource.query('SELECT count(*)::int AS n FROM job_outbox')).toEqual([{ n: 1 }]);
     expect(await lastApplied()).toBe('JobOutbox1764600000000');
   } finally {
+    // The later migrations again, for the tests after this one.
+    await dataSource.runMigrations({ transaction: 'each' });
     await dataSource.destroy();
+  }
+});
+
+it('when an order takes stock (stock, version and updated_at change), then the product update is heap-only: no index is rewritten', async () => {
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const [{ id }] = (
+      await client.query<{ id: string }>(
+        `INSERT INTO products (sku, name, description, price_amount, currency, stock) VALUES ('HOT-1', 'Hot', '', 100, 'EUR', 10) RETURNING id`,
+      )
+    ).rows as [{ id: string }];
+    await client.query('BEGIN');
+    // The catalog's reservation changes exactly these columns.
+    await client.query('UPDATE products SET stock = stock - 1, version = version + 1, updated_at = now() WHERE id = $1', [id]);
+    const { rows } = await client.query<{ updated: string; hot: string }>(
+      `SELECT pg_stat_get_xact_tuples_updated('products'::regclass) AS updated, pg_stat_get_xact_tuples_hot_updated('products'::regclass) AS hot`,
+    );
+    await client.query('COMMIT');
+    expect(rows[0]).toEqual({ updated: '1', hot: '1' });
+  } finally {
+    await client.end();
   }
 });
