@@ -71,7 +71,13 @@ describe('orders(status:) and cursors', () => {
       await orderReaches(test, customer, order.id, 'PAID');
     }
     // Each order notifies its customer when placed and when paid: six once the worker is done.
-    const all = await eventually(() => page(NOTIFICATIONS, customer, { first: 100 }), (p) => p.totalCount === 6, { what: 'six notifications' });
+    // The count and the list are separate statements, so a notification committed between them
+    // can be counted and not yet listed: wait until both show all six.
+    const all = await eventually(
+      () => page(NOTIFICATIONS, customer, { first: 100 }),
+      (p) => p.totalCount === 6 && p.edges.length === 6,
+      { what: 'six notifications, counted and listed' },
+    );
 
     const walked = await walk(NOTIFICATIONS, customer);
     expect(walked).toEqual(all.edges.map((e) => e.node.id));
