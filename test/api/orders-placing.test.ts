@@ -132,6 +132,43 @@ describe('idempotency keys', () => {
     expect(errorCodes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
   });
 
+  it('when the same key and items come again after the stock ran out, then the same order returns, not CONFLICT', async () => {
+    const { customer, product } = await customerAndProduct({ test, admin }, { stock: 3 });
+    const key = randomUUID();
+    const first = await placeOrder(test, customer, [{ productId: product.id, quantity: 3 }], key);
+    expect(await stockOf(test, product.id)).toBe(0);
+
+    const again = await placeOrder(test, customer, [{ productId: product.id, quantity: 3 }], key);
+    expect(again.id).toBe(first.id);
+    expect(await stockOf(test, product.id)).toBe(0);
+  });
+
+  it('when the same key comes with other items that the stock cannot cover, then IDEMPOTENCY_KEY_REUSED, not CONFLICT', async () => {
+    const { customer, product } = await customerAndProduct({ test, admin }, { stock: 2 });
+    const key = randomUUID();
+    await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }], key);
+    const reused = await test.client.request(
+      PlaceOrderDocument,
+      { input: { items: [{ productId: product.id, quantity: 5 }], idempotencyKey: key } },
+      { token: customer.token },
+    );
+    expect(errorCodes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect(await stockOf(test, product.id)).toBe(1);
+  });
+
+  it('when a new key is refused for stock, then CONFLICT and the key stays free for a later order', async () => {
+    const { customer, product } = await customerAndProduct({ test, admin }, { stock: 1 });
+    const key = randomUUID();
+    const refused = await test.client.request(
+      PlaceOrderDocument,
+      { input: { items: [{ productId: product.id, quantity: 2 }], idempotencyKey: key } },
+      { token: customer.token },
+    );
+    expect(errorCodes(refused)).toEqual(['CONFLICT']);
+    const placed = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }], key);
+    expect(placed.status).toBe('PENDING');
+  });
+
   it('when two customers use the same key, then each gets their own order', async () => {
     const [a, b] = [await signUpCustomer(test), await signUpCustomer(test)];
     const product = await createProduct(test, admin, { stock: 10 });

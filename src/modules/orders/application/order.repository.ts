@@ -8,22 +8,26 @@ export interface OrderFilter {
   status?: OrderStatus | null;
 }
 
-/** An order's head, inserted when its idempotency key was claimed. */
-export interface ClaimedOrder {
+/** An order as placing writes it: priced items, their total, and the key that makes it idempotent. */
+export interface NewOrder {
   id: string;
-  createdAt: Date;
+  customerId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  total: Money;
+  items: readonly OrderItem[];
+  placedAt: Date;
 }
 
 export interface OrderRepository {
   /**
-   * Inserts the order's head for (customer, key), or returns null when the key is already
-   * taken. A concurrent request with the same key waits here until the first one commits or
-   * rolls back, so duplicates never reach the stock.
+   * Writes the order, its items and the jobs its transaction has enqueued, in one statement; or
+   * writes nothing and returns null when (customer, key) is already taken, and the caller must
+   * roll back. A concurrent request with the same key waits here until the first one commits or
+   * rolls back.
    */
-  claimIdempotencyKey(customerId: string, idempotencyKey: string, requestHash: string): Promise<ClaimedOrder | null>;
+  place(order: NewOrder): Promise<Order | null>;
   findByIdempotencyKey(customerId: string, idempotencyKey: string): Promise<{ order: Order; requestHash: string } | null>;
-  /** Adds the priced items and the total to a claimed order. */
-  complete(orderId: string, total: Money, items: readonly OrderItem[]): Promise<Order>;
   findByIds(ids: readonly string[]): Promise<Order[]>;
   /** Reads an order and locks it until the transaction ends: status changes are serialised. */
   findForUpdate(id: string): Promise<Order | null>;

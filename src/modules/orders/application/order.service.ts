@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { requireAdmin, requireViewer } from '../../../platform/authorization';
 import type { UnitOfWork } from '../../../platform/database/unit-of-work';
-import { ForbiddenError, ValidationError } from '../../../platform/errors';
+import { AppError, ForbiddenError, ValidationError } from '../../../platform/errors';
 import type { EventPublisher } from '../../../platform/events';
 import { isUuid } from '../../../platform/ids';
 import { pageRequest, toPage, type Page } from '../../../platform/pagination';
@@ -30,6 +31,9 @@ export interface OrderPage {
   totalCount: () => Promise<number>;
 }
 
+/** Thrown inside the placing transaction to roll it back: the key already has an order. */
+class IdempotencyKeyTaken extends Error {}
+
 export class OrderService {
   constructor(
     private readonly orders: OrderRepository,
@@ -39,9 +43,14 @@ export class OrderService {
   ) {}
 
   /**
-   * Reserves stock and creates a PENDING order in one transaction, then lets payment follow
+   * Reserves stock and writes a PENDING order in one transaction, then lets payment follow
    * through the OrderPlaced event. Idempotent per (customer, key): the same items return the
    * same order, other items fail with IDEMPOTENCY_KEY_REUSED.
+   *
+   * The key is taken by the order's own insert, the transaction's last statement, so a placed
+   * order costs four statements. A repeated request therefore reserves stock before it finds the
+   * key taken; it rolls that back, and so does one refused on the way (no stock left since the
+   * first one, say), and both answer from the order the key already has.
    */
   async placeOrder(viewer: Viewer, command: PlaceOrderCommand): Promise<Order> {
     const customer = requireViewer(viewer);
@@ -52,27 +61,34 @@ export class OrderService {
     if (problems.length > 0) throw new ValidationError(problems);
     const fingerprint = requestFingerprint(command.items);
 
-    const placed = await this.unitOfWork.transaction(async () => {
-      const claimed = await this.orders.claimIdempotencyKey(customer.id, command.idempotencyKey, fingerprint);
-      if (!claimed) return null;
-      const items = await this.reserve(command.items);
-      const total = orderTotal(items);
-      // Published before `complete`, whose statement writes the transaction's jobs along.
-      await this.events.publish('OrderPlaced', {
-        orderId: claimed.id,
-        customerId: customer.id,
-        total,
-        items: items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceAmount: i.unitPrice.amount })),
-        placedAt: claimed.createdAt.toISOString(),
+    try {
+      return await this.unitOfWork.transaction(async () => {
+        const items = await this.reserve(command.items);
+        const total = orderTotal(items);
+        const id = randomUUID();
+        const placedAt = new Date();
+        // Published before `place`, whose statement writes the transaction's jobs along.
+        await this.events.publish('OrderPlaced', {
+          orderId: id,
+          customerId: customer.id,
+          total,
+          items: items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceAmount: i.unitPrice.amount })),
+          placedAt: placedAt.toISOString(),
+        });
+        const placed = await this.orders.place({ id, customerId: customer.id, idempotencyKey: command.idempotencyKey, requestHash: fingerprint, total, items, placedAt });
+        if (!placed) throw new IdempotencyKeyTaken();
+        return placed;
       });
-      return this.orders.complete(claimed.id, total, items);
-    });
-    if (placed) return placed;
-
-    const existing = await this.orders.findByIdempotencyKey(customer.id, command.idempotencyKey);
-    if (!existing) throw new Error('idempotency key claimed by a transaction that did not commit');
-    if (existing.requestHash !== fingerprint) throw new OrderIdempotencyKeyReusedError();
-    return existing.order;
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTaken || error instanceof AppError)) throw error;
+      const existing = await this.orders.findByIdempotencyKey(customer.id, command.idempotencyKey);
+      if (!existing) {
+        if (error instanceof IdempotencyKeyTaken) throw new Error('idempotency key taken by a transaction that did not commit');
+        throw error;
+      }
+      if (existing.requestHash !== fingerprint) throw new OrderIdempotencyKeyReusedError();
+      return existing.order;
+    }
   }
 
   async getOrder(viewer: Viewer, id: string): Promise<Order> {

@@ -1,13 +1,9 @@
 import { KeysetListing, type Database, type FilterConditions } from '../../../platform/database';
 import { outboxInsertSql, type JobQueue } from '../../../platform/jobs';
-import type { Money } from '../../../platform/money';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
-import type { ClaimedOrder, OrderFilter, OrderRepository } from '../application/order.repository';
+import type { NewOrder, OrderFilter, OrderRepository } from '../application/order.repository';
 import { PLACED_ORDER_VERSION, type Order, type OrderItem } from '../domain/order';
 import type { OrderStatus } from '../domain/order-status';
-
-/** ISO 4217's "no currency": a claimed order has no total until its items are priced. */
-const NO_CURRENCY = 'XXX';
 
 /** An orders row as the statements below select it (snake_case columns). */
 interface OrderRow {
@@ -34,17 +30,6 @@ export class TypeOrmOrderRepository implements OrderRepository {
     this.listing = new KeysetListing(db, 'orders', 'o', filterConditions);
   }
 
-  async claimIdempotencyKey(customerId: string, idempotencyKey: string, requestHash: string): Promise<ClaimedOrder | null> {
-    const rows = await this.db.sql<{ id: string; created_at: Date }>(
-      `INSERT INTO orders (customer_id, status, total_amount, currency, idempotency_key, request_hash, version)
-       VALUES ($1, 'PENDING', 0, $2, $3, $4, $5)
-       ON CONFLICT (customer_id, idempotency_key) DO NOTHING
-       RETURNING id, created_at`,
-      [customerId, NO_CURRENCY, idempotencyKey, requestHash, PLACED_ORDER_VERSION],
-    );
-    return rows[0] ? { id: rows[0].id, createdAt: rows[0].created_at } : null;
-  }
-
   async findByIdempotencyKey(customerId: string, idempotencyKey: string) {
     const rows = await this.db.sql<OrderRow & { request_hash: string }>(
       `SELECT ${COLUMNS}, o.request_hash FROM orders o WHERE o.customer_id = $1 AND o.idempotency_key = $2`,
@@ -54,31 +39,41 @@ export class TypeOrmOrderRepository implements OrderRepository {
   }
 
   /**
-   * One statement: the items, the total, and the jobs the transaction has enqueued so far (its
-   * events), so a placed order costs one round trip less while its stock rows stay locked.
+   * One statement for the order, its items and the jobs the transaction has enqueued so far (its
+   * events), so a placed order costs one round trip less while its stock rows stay locked. The
+   * items are inserted only with a new order: on a taken key `placed` is empty, so are they.
    */
-  async complete(orderId: string, total: Money, items: readonly OrderItem[]): Promise<Order> {
+  async place(order: NewOrder): Promise<Order | null> {
     const rows = await this.db.sql<OrderRow>(
-      `WITH items AS (
+      `WITH placed AS (
+              INSERT INTO orders AS o (id, customer_id, status, total_amount, currency, idempotency_key, request_hash, version, created_at, updated_at)
+              VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, $8, $8)
+              ON CONFLICT (customer_id, idempotency_key) DO NOTHING
+              RETURNING ${COLUMNS}),
+            items AS (
               INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price_amount, currency)
-              SELECT $1, l.line_no, l.product_id, l.quantity, l.unit_price_amount, l.currency
-                FROM unnest($4::uuid[], $5::int[], $6::int[], $7::text[]) WITH ORDINALITY
+              SELECT placed.id, l.line_no, l.product_id, l.quantity, l.unit_price_amount, l.currency
+                FROM placed, unnest($9::uuid[], $10::int[], $11::int[], $12::text[]) WITH ORDINALITY
                      AS l(product_id, quantity, unit_price_amount, currency, line_no)),
-            jobs AS (${outboxInsertSql('$8')})
-       UPDATE orders o SET total_amount = $2, currency = $3 WHERE o.id = $1
-       RETURNING ${COLUMNS}`,
+            jobs AS (${outboxInsertSql('$13')})
+       SELECT * FROM placed`,
       [
-        orderId,
-        total.amount,
-        total.currency,
-        items.map((i) => i.productId),
-        items.map((i) => i.quantity),
-        items.map((i) => i.unitPrice.amount),
-        items.map((i) => i.unitPrice.currency),
+        order.id,
+        order.customerId,
+        order.total.amount,
+        order.total.currency,
+        order.idempotencyKey,
+        order.requestHash,
+        PLACED_ORDER_VERSION,
+        order.placedAt,
+        order.items.map((i) => i.productId),
+        order.items.map((i) => i.quantity),
+        order.items.map((i) => i.unitPrice.amount),
+        order.items.map((i) => i.unitPrice.currency),
         this.jobs.takePending(),
       ],
     );
-    return fromRow(rows[0]!);
+    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   async findByIds(ids: readonly string[]): Promise<Order[]> {
