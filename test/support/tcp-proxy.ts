@@ -27,6 +27,12 @@ export class TcpProxy {
   }
 
   private stalled = false;
+  private readonly clientBytesListeners: ((chunk: Buffer) => void)[] = [];
+
+  /** Sees each chunk a client sends, as one read on the proxy got it (one write, on loopback). */
+  observeClientBytes(listener: (chunk: Buffer) => void): void {
+    this.clientBytesListeners.push(listener);
+  }
 
   async open(): Promise<void> {
     this.server = createServer((client) => {
@@ -43,6 +49,7 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
+      client.on('data', (chunk: Buffer) => this.clientBytesListeners.forEach((listener) => listener(chunk)));
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));

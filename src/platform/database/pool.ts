@@ -15,7 +15,7 @@ export function createResilientPool(
     max: number;
     applicationName?: string;
     onError: (error: Error) => void;
-  } & Pick<PoolConfig, 'idleTimeoutMillis' | 'statement_timeout' | 'types'>,
+  } & Pick<PoolConfig, 'idleTimeoutMillis' | 'statement_timeout' | 'types' | 'pipeline'>,
 ): Pool {
   const { connectionString, max, applicationName, onError, ...settings } = options;
   const pool = new Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis: 5_000, ...settings });
@@ -42,6 +42,9 @@ export async function connectDatabasePool(options: { url: string; poolSize: numb
     idleTimeoutMillis: 30_000,
     statement_timeout: 30_000,
     types: typeParsers,
+    // A statement is written as soon as it is issued, not once the one before it is answered:
+    // a transaction's first statement leaves with its START TRANSACTION (Database.beginWith).
+    pipeline: true,
   });
   try {
     (await pool.connect()).release();
