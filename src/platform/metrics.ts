@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry, type Metric } from 'prom-client';
+import { LabelledCounter, LabelledHistogram } from './labelled-metrics';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -82,16 +83,21 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  private counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  private counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): LabelledCounter<L> {
+    return this.registered(new LabelledCounter<L>(name, help, labelNames));
   }
 
   private gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
     return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
   }
 
-  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
-    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
+  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): LabelledHistogram<L> {
+    return this.registered(new LabelledHistogram<L>(name, help, labelNames, buckets));
+  }
+
+  private registered<M extends LabelledCounter<string> | LabelledHistogram<string>>(metric: M): M {
+    this.registry.registerMetric(metric as unknown as Metric);
+    return metric;
   }
 
   /** Samples state kept elsewhere (pool, sockets, queue) right before each scrape. */
