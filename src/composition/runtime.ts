@@ -61,17 +61,6 @@ export async function connectDatabase(options: {
 /** Statements slower than this are logged with their text. */
 const SLOW_STATEMENT_MS = 1_000;
 
-/** Counts live-update messages; one labelled child per (direction, topic), since this runs once per subscriber per event. */
-function countedPubSubMessages(metrics: Metrics): (direction: 'in' | 'out', topic: string) => void {
-  const counters = new Map<string, { inc(): void }>();
-  return (direction, topic) => {
-    const key = `${direction}:${topic}`;
-    let counter = counters.get(key);
-    if (!counter) counters.set(key, (counter = metrics.pubsubMessages.labels({ direction, topic })));
-    counter.inc();
-  };
-}
-
 function observePool(database: Database, metrics: Metrics): void {
   metrics.onCollect(() => {
     const pool = database.pool;
@@ -107,7 +96,8 @@ export async function createRuntime(options: {
     redisUrl: config.redis.url,
     prefix: config.redis.prefix,
     logger,
-    onMessage: countedPubSubMessages(metrics),
+    // Once per subscriber per event: the counter finds its series with one map lookup.
+    onMessage: (direction, topic) => metrics.pubsubMessages.inc({ direction, topic }),
   });
   // Rate limits and the persisted-query cache: a client that fails fast when Redis is away, so
   // the limiters fall back to memory instead of waiting.

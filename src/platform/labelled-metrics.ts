@@ -1,4 +1,3 @@
-
 type Labels<L extends string> = Partial<Record<L, string | number>>;
 
 /** What prom-client's Registry reads from a metric to render it (`MetricObjectWithValues`). */
@@ -52,23 +51,9 @@ export class LabelledCounter<L extends string = never> extends LabelledMetric<L,
   readonly aggregator = 'sum';
 
   inc(labels?: Labels<L> | number, value = 1): void {
-    if (typeof labels === 'number') return this.add(undefined, labels);
-    this.add(labels, value);
-  }
-
-  /** The series for these labels, for a caller that counts into it often. */
-  labels(labels: Labels<L>): { inc(value?: number): void } {
-    const state = this.seriesOf(labels);
-    return { inc: (value = 1) => this.addTo(state, value) };
-  }
-
-  private add(labels: Labels<L> | undefined, value: number): void {
-    this.addTo(this.seriesOf(labels), value);
-  }
-
-  private addTo(state: { value: number }, value: number): void {
-    if (!Number.isFinite(value) || value < 0) throw new Error(`A counter only goes up, by a finite amount: ${value}`);
-    state.value += value;
+    const [series, amount] = typeof labels === 'number' ? [undefined, labels] : [labels, value];
+    if (!Number.isFinite(amount) || amount < 0) throw new Error(`A counter only goes up, by a finite amount: ${amount}`);
+    this.seriesOf(series).value += amount;
   }
 
   protected newState() {
