@@ -26,7 +26,7 @@ const ourObjects = (query: (sql: string) => Promise<{ name: string }[]>) =>
   );
 
 it('when every migration is reverted, then the public schema is empty; when they run again, then the same objects exist', async () => {
-  const { dataSource } = createDataSource({ url: database.url, poolSize: 1, logger: createLogger({ level: 'silent' }) });
+  const { dataSource } = createDataSource({ url: database.url, logger: createLogger({ level: 'silent' }) });
   await dataSource.initialize();
   try {
     const query = (sql: string) => dataSource.query(sql) as Promise<{ name: string }[]>;
@@ -46,7 +46,7 @@ it('when every migration is reverted, then the public schema is empty; when they
 });
 
 it('when jobs still wait in the outbox, then reverting the outbox migration refuses and keeps them', async () => {
-  const { dataSource } = createDataSource({ url: database.url, poolSize: 1, logger: createLogger({ level: 'silent' }) });
+  const { dataSource } = createDataSource({ url: database.url, logger: createLogger({ level: 'silent' }) });
   await dataSource.initialize();
   try {
     const lastApplied = async () => ((await dataSource.query(`SELECT name FROM schema_migrations ORDER BY id DESC LIMIT 1`)) as { name: string }[])[0]!.name;

@@ -4,19 +4,18 @@ import { migrations } from '../../../migrations';
 import type { Logger } from '../logger';
 import { createResilientPool } from './pool';
 import { QueryObserver } from './query-logger';
-import { typeParsers } from './type-parsers';
 
 export interface DataSourceOptions {
   url: string;
-  poolSize: number;
   logger: Logger;
   applicationName?: string;
 }
 
 /**
  * TypeORM runs the migrations (loaded through migrate.ts only); the application's statements go
- * through `Database` on its own pool. The schema is owned by `migrations/`; TypeORM never
- * synchronises it.
+ * through `Database` on its own pool (connectDatabasePool). The schema is owned by `migrations/`;
+ * TypeORM never synchronises it. One connection, so a session-level advisory lock covers every
+ * statement, and no statement timeout: an index build on a large table may take minutes.
  */
 export function createDataSource(options: DataSourceOptions): { dataSource: DataSource } {
   const dataSource = new DataSource({
@@ -32,14 +31,7 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
     logger: new QueryObserver(options.logger.child({ component: 'sql' })),
     maxQueryExecutionTime: 1000,
     applicationName: options.applicationName ?? 'storefront-graph',
-    extra: {
-      max: options.poolSize,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
-      // A runaway statement must not hold a pool connection forever.
-      statement_timeout: 30_000,
-      types: typeParsers,
-    },
+    extra: { max: 1, connectionTimeoutMillis: 5_000 },
   });
   return { dataSource };
 }
@@ -49,12 +41,11 @@ export function createDataSource(options: DataSourceOptions): { dataSource: Data
  * ours from `migrations/`, then graphile-worker's job-queue schema, which `add_job` needs.
  */
 export async function runMigrations(url: string, logger: Logger): Promise<string[]> {
-  const { dataSource } = createDataSource({ url, poolSize: 1, logger, applicationName: 'storefront-graph-migrate' });
+  const { dataSource } = createDataSource({ url, logger, applicationName: 'storefront-graph-migrate' });
   await dataSource.initialize();
   let applied: string[];
   try {
     // Several processes may start at once; one migrates, the others wait and find nothing to do.
-    // The pool has one connection, so the session-level lock covers the migrations' queries.
     await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     applied = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
     await dataSource.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
