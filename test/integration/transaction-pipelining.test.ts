@@ -63,7 +63,7 @@ it('when a transaction’s work sends no statement, then nothing is sent: no tra
   expect(writes).toEqual([]);
 });
 
-it('when work inside a transaction reads what it wrote, then the statements ran in that one transaction', async () => {
+it('when a transaction runs several statements, then they share one transaction id, and a thrown error undoes them', async () => {
   await database.query('CREATE TABLE pipelined_probe (n int)');
   const seen = await database.transaction(async () => {
     await database.sql('INSERT INTO pipelined_probe (n) VALUES ($1)', [1]);

@@ -212,8 +212,9 @@ export class Database implements UnitOfWork {
   /**
    * The transaction's first statement goes out right behind its START TRANSACTION, in the same
    * write: the pool's connections pipeline (see connectDatabasePool), so neither waits for the
-   * other's answer, and a transaction costs one round trip less. A failed START TRANSACTION fails
-   * the statement too (it is awaited before COMMIT, and the work sees the connection's error).
+   * other's answer, and a transaction costs one round trip less. Pipelined, each is answered on
+   * its own; START TRANSACTION on an idle pooled connection fails only when the connection does,
+   * and then the statement behind it fails too. It is awaited before COMMIT all the same.
    */
   private beginWith(scope: TransactionScope, statement: NamedStatement | string, values: unknown[]): Promise<QueryResult> {
     const socket = socketOf(scope.client);

@@ -82,10 +82,7 @@ export class OrderService {
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTaken || error instanceof AppError)) throw error;
       const existing = await this.orders.findByIdempotencyKey(customer.id, command.idempotencyKey);
-      if (!existing) {
-        if (error instanceof IdempotencyKeyTaken) throw new Error('idempotency key taken by a transaction that did not commit');
-        throw error;
-      }
+      if (!existing) throw error instanceof IdempotencyKeyTaken ? new Error('idempotency key taken by a transaction that did not commit') : error;
       if (existing.requestHash !== fingerprint) throw new OrderIdempotencyKeyReusedError();
       return existing.order;
     }
