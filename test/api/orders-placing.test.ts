@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotificationsDocument, PlaceOrderDocument } from '../generated/graphql';
 import { createProduct, signUpCustomer, type TestUser } from '../factories';
-import { orderReaches, placeOrder } from '../factories/orders';
+import { orderReaches, placeOrder, tryPlaceOrder } from '../factories/orders';
 import { stockOf } from '../support/catalog';
 import { dataOf, errorCodes } from '../support/graphql-client';
 import { jobsToRun } from '../support/jobs';
@@ -60,11 +60,7 @@ describe('placing an order', () => {
     const scarce = await createProduct(test, admin, { stock: 1 });
     const jobsBefore = await countJobs();
 
-    const result = await test.client.request(
-      PlaceOrderDocument,
-      { input: { items: [{ productId: plenty.id, quantity: 1 }, { productId: scarce.id, quantity: 2 }], idempotencyKey: randomUUID() } },
-      { token: customer.token },
-    );
+    const result = await tryPlaceOrder(test, customer, [{ productId: plenty.id, quantity: 1 }, { productId: scarce.id, quantity: 2 }]);
 
     expect(errorCodes(result)).toEqual(['CONFLICT']);
     expect(result.errors![0]!.message).toContain(scarce.id);
@@ -85,21 +81,17 @@ describe('placing an order', () => {
   ])('when the order has %s, then BAD_USER_INPUT names the field', async (_name, lines, path) => {
     const { customer, product } = await customerAndProduct({ test, admin });
     const items = (lines as { productId?: string; quantity?: number }[]).map((l) => ({ productId: product.id, quantity: 1, ...l }));
-    const result = await test.client.request(PlaceOrderDocument, { input: { items, idempotencyKey: randomUUID() } }, { token: customer.token });
+    const result = await tryPlaceOrder(test, customer, items);
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
     expect((result.errors![0]!.extensions.fields as { path: string }[]).map((f) => f.path)).toContain(path);
   });
 
   it('when a product appears twice or there are 51 lines, then BAD_USER_INPUT', async () => {
     const { customer, product } = await customerAndProduct({ test, admin });
-    const twice = await test.client.request(
-      PlaceOrderDocument,
-      { input: { items: [{ productId: product.id, quantity: 1 }, { productId: product.id, quantity: 2 }], idempotencyKey: randomUUID() } },
-      { token: customer.token },
-    );
+    const twice = await tryPlaceOrder(test, customer, [{ productId: product.id, quantity: 1 }, { productId: product.id, quantity: 2 }]);
     expect(errorCodes(twice)).toEqual(['BAD_USER_INPUT']);
     const many = Array.from({ length: 51 }, () => ({ productId: randomUUID(), quantity: 1 }));
-    const tooMany = await test.client.request(PlaceOrderDocument, { input: { items: many, idempotencyKey: randomUUID() } }, { token: customer.token });
+    const tooMany = await tryPlaceOrder(test, customer, many);
     expect(errorCodes(tooMany)).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -124,11 +116,7 @@ describe('idempotency keys', () => {
     const { customer, product } = await customerAndProduct({ test, admin }, { stock: 10 });
     const key = randomUUID();
     await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }], key);
-    const reused = await test.client.request(
-      PlaceOrderDocument,
-      { input: { items: [{ productId: product.id, quantity: 2 }], idempotencyKey: key } },
-      { token: customer.token },
-    );
+    const reused = await tryPlaceOrder(test, customer, [{ productId: product.id, quantity: 2 }], key);
     expect(errorCodes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
   });
 
@@ -147,11 +135,7 @@ describe('idempotency keys', () => {
     const { customer, product } = await customerAndProduct({ test, admin }, { stock: 2 });
     const key = randomUUID();
     await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }], key);
-    const reused = await test.client.request(
-      PlaceOrderDocument,
-      { input: { items: [{ productId: product.id, quantity: 5 }], idempotencyKey: key } },
-      { token: customer.token },
-    );
+    const reused = await tryPlaceOrder(test, customer, [{ productId: product.id, quantity: 5 }], key);
     expect(errorCodes(reused)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
     expect(await stockOf(test, product.id)).toBe(1);
   });
@@ -159,11 +143,7 @@ describe('idempotency keys', () => {
   it('when a new key is refused for stock, then CONFLICT and the key stays free for a later order', async () => {
     const { customer, product } = await customerAndProduct({ test, admin }, { stock: 1 });
     const key = randomUUID();
-    const refused = await test.client.request(
-      PlaceOrderDocument,
-      { input: { items: [{ productId: product.id, quantity: 2 }], idempotencyKey: key } },
-      { token: customer.token },
-    );
+    const refused = await tryPlaceOrder(test, customer, [{ productId: product.id, quantity: 2 }], key);
     expect(errorCodes(refused)).toEqual(['CONFLICT']);
     const placed = await placeOrder(test, customer, [{ productId: product.id, quantity: 1 }], key);
     expect(placed.status).toBe('PENDING');

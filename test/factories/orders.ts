@@ -5,13 +5,18 @@ import type { TestApp } from '../support/test-app';
 import { eventually } from '../support/wait';
 import type { TestUser } from './index';
 
+/** The placeOrder response as it came, errors included: for the tests of refusals. */
+export function tryPlaceOrder(test: TestApp, customer: TestUser, items: { productId: string; quantity: number }[], idempotencyKey = randomUUID()) {
+  return test.client.request(PlaceOrderDocument, { input: { items, idempotencyKey } }, { token: customer.token });
+}
+
 export async function placeOrder(
   test: TestApp,
   customer: TestUser,
   items: { productId: string; quantity: number }[],
   idempotencyKey = randomUUID(),
 ): Promise<OrderFieldsFragment> {
-  return dataOf(await test.client.request(PlaceOrderDocument, { input: { items, idempotencyKey } }, { token: customer.token })).placeOrder;
+  return dataOf(await tryPlaceOrder(test, customer, items, idempotencyKey)).placeOrder;
 }
 
 export async function readOrder(test: TestApp, viewer: TestUser, id: string): Promise<OrderFieldsFragment> {
