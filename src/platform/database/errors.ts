@@ -1,7 +1,7 @@
 /**
- * A statement PostgreSQL (or the connection) refused: the statement and the driver's error, whose
- * SQLSTATE is `code` on both. The message is the driver's; the statement and its parameters stay
- * out of it, since error messages reach logs and, unmasked, clients.
+ * A statement PostgreSQL (or the connection) refused: the statement's text and the driver's error,
+ * whose SQLSTATE is `code` on both. The message is the driver's. The parameters are not kept: a
+ * logged error carries every field it has, and they hold what users sent (emails, hashes).
  */
 export class StatementFailedError extends Error {
   override readonly name = 'StatementFailedError';
@@ -10,7 +10,6 @@ export class StatementFailedError extends Error {
 
   constructor(
     readonly statement: string,
-    readonly parameters: readonly unknown[],
     readonly driverError: Error & { code?: string },
   ) {
     super(driverError.message);

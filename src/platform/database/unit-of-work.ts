@@ -248,7 +248,7 @@ export class Database implements UnitOfWork {
       // Not `instanceof Error`: socket errors may come from another realm (a VM context), and their code must survive.
       const driverError = typeof error === 'object' && error !== null ? (error as Error) : new Error(String(error));
       queries?.logQueryError(driverError, text);
-      throw new StatementFailedError(text, values, driverError);
+      throw new StatementFailedError(text, driverError);
     }
   }
 
