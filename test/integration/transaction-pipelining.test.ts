@@ -5,7 +5,8 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 /**
  * A transaction's START TRANSACTION leaves in the same write as its first statement: the pool
  * pipelines, so neither waits for the other's answer, and every transaction is one round trip
- * shorter. Seen on the wire through a proxy that records what the client writes.
+ * shorter. Seen on the wire through a proxy that records what the client writes. With them goes
+ * the setting that has the transaction's prepared statements planned once, not per execution.
  */
 let testDatabase: TestDatabase;
 let proxy: TcpProxy;
@@ -44,6 +45,7 @@ it('when a transaction runs, then its START TRANSACTION and first statement leav
 
   const begin = writes.findIndex((w) => w.includes('START TRANSACTION'));
   expect(begin).toBeGreaterThanOrEqual(0);
+  expect(writes[begin]).toContain('plan_cache_mode');
   expect(writes[begin]).toContain('first_statement');
   expect(writes.findIndex((w) => w.includes('second_statement'))).toBeGreaterThan(begin);
   expect(writes.at(-1)).toContain('COMMIT');
@@ -78,4 +80,27 @@ it('when a transaction runs several statements, then they share one transaction 
   });
   await expect(rolledBack).rejects.toThrow('changed my mind');
   expect(await database.query('SELECT n FROM pipelined_probe ORDER BY n')).toEqual([{ n: 1 }]);
+});
+
+it('when a transaction runs a prepared statement, then it runs on one generic plan, and the pool’s connections are back on the default after it', async () => {
+  const probe = 'SELECT count(*)::int AS wanted FROM unnest($1::int[]) AS w(n) WHERE n > 0';
+  const plansOf = () =>
+    database.sql<{ generic_plans: number; custom_plans: number }>(
+      'SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = $1',
+      [probe],
+    );
+
+  const inside = await database.transaction(async () => {
+    for (let i = 0; i < 3; i++) await database.sql(probe, [[1, 2]]);
+    return plansOf();
+  });
+  expect(inside).toEqual([{ generic_plans: 3, custom_plans: 0 }]);
+
+  // Every connection of the pool (2) is back on PostgreSQL's default once its transaction ended.
+  const clients = [await database.pool.connect(), await database.pool.connect()];
+  try {
+    for (const client of clients) expect((await client.query('SHOW plan_cache_mode')).rows).toEqual([{ plan_cache_mode: 'auto' }]);
+  } finally {
+    for (const client of clients) client.release();
+  }
 });
