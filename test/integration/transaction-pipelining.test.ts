@@ -104,3 +104,59 @@ it('when a transaction runs a prepared statement, then it runs on one generic pl
     for (const client of clients) client.release();
   }
 });
+
+describe('commitWith: the last statement and COMMIT in one write', () => {
+  beforeAll(async () => {
+    await database.query('CREATE TABLE committed_probe (n int PRIMARY KEY)');
+  });
+  const stored = async () => (await database.query<{ n: number }>('SELECT n FROM committed_probe ORDER BY n')).map((r) => r.n);
+
+  it('when the work ends with commitWith, then its statement and COMMIT leave together, and the work’s result is committed', async () => {
+    let result: unknown;
+    const writes = await sent(async () => {
+      result = await database.transaction(async () => {
+        await database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [1]);
+        return database.commitWith(() => database.sql<{ n: number }>('INSERT INTO committed_probe (n) VALUES ($1) RETURNING n AS last_statement', [2]));
+      });
+    });
+
+    expect(result).toEqual([{ last_statement: 2 }]);
+    const last = writes.findIndex((w) => w.includes('last_statement'));
+    expect(writes[last]).toContain('COMMIT');
+    expect(writes.slice(last + 1).join('')).not.toMatch(/COMMIT|ROLLBACK/);
+    expect(await stored()).toEqual([1, 2]);
+  });
+
+  it('when the last statement fails, then nothing of the transaction stays, and the connection serves the next one', async () => {
+    const failed = database.transaction(async () => {
+      await database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [10]);
+      return database.commitWith(() => database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [1])); // taken
+    });
+
+    await expect(failed).rejects.toMatchObject({ code: '23505' });
+    expect(await stored()).toEqual([1, 2]);
+    await database.transaction(() => database.commitWith(() => database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [3])));
+    expect(await stored()).toEqual([1, 2, 3]);
+  });
+
+  it('when the work sends a statement after commitWith, then that statement fails: it would be outside the transaction', async () => {
+    const late = database.transaction(async () => {
+      await database.commitWith(() => database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [4]));
+      await database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [5]);
+    });
+
+    await expect(late).rejects.toThrow(/sent its COMMIT/);
+    expect(await stored()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('when commitWith runs in a transaction joined to an outer one, then it does not commit: the outer work can still roll everything back', async () => {
+    const outer = database.transaction(async () => {
+      await database.transaction(() => database.commitWith(() => database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [6])));
+      await database.sql('INSERT INTO committed_probe (n) VALUES ($1)', [7]);
+      throw new Error('the outer work changed its mind');
+    });
+
+    await expect(outer).rejects.toThrow('changed its mind');
+    expect(await stored()).toEqual([1, 2, 3, 4]);
+  });
+});

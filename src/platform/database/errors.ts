@@ -17,9 +17,10 @@ export class StatementFailedError extends Error {
   }
 }
 
-/** PostgreSQL's unique_violation: the constraint behind every "only once" rule. */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof StatementFailedError && error.code === '23505';
+/** PostgreSQL's unique_violation: the constraint behind every "only once" rule; of `constraint` when given. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (!(error instanceof StatementFailedError) || error.code !== '23505') return false;
+  return constraint === undefined || (error.driverError as { constraint?: string }).constraint === constraint;
 }
 
 /**

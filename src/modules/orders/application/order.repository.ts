@@ -22,9 +22,9 @@ export interface NewOrder {
 export interface OrderRepository {
   /**
    * Writes the order, its items and the jobs its transaction has enqueued, in one statement; or
-   * writes nothing and returns null when (customer, key) is already taken, and the caller must
-   * roll back. A concurrent request with the same key waits here until the first one commits or
-   * rolls back.
+   * writes nothing and returns null when (customer, key) is already taken, which has aborted the
+   * transaction (the key's unique index refused the insert). A concurrent request with the same
+   * key waits here until the first one commits or rolls back.
    */
   place(order: NewOrder): Promise<Order | null>;
   findByIdempotencyKey(customerId: string, idempotencyKey: string): Promise<{ order: Order; requestHash: string } | null>;

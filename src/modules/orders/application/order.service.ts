@@ -47,10 +47,11 @@ export class OrderService {
    * through the OrderPlaced event. Idempotent per (customer, key): the same items return the
    * same order, other items fail with IDEMPOTENCY_KEY_REUSED.
    *
-   * The key is taken by the order's own insert, the transaction's last statement, so a placed
-   * order costs four statements. A repeated request therefore reserves stock before it finds the
-   * key taken; it rolls that back, and so does one refused on the way (no stock left since the
-   * first one, say), and both answer from the order the key already has.
+   * The key is taken by the order's own insert, the transaction's last statement, which COMMIT
+   * follows in the same write: a placed order costs four statements in two round trips. A
+   * repeated request therefore reserves stock before it finds the key taken; the failed insert
+   * rolls that back, and one refused on the way (no stock left since the first one, say) rolls
+   * back too, and both answer from the order the key already has.
    */
   async placeOrder(viewer: Viewer, command: PlaceOrderCommand): Promise<Order> {
     const customer = requireViewer(viewer);
@@ -75,7 +76,9 @@ export class OrderService {
           items: items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPriceAmount: i.unitPrice.amount })),
           placedAt: placedAt.toISOString(),
         });
-        const placed = await this.orders.place({ id, customerId: customer.id, idempotencyKey: command.idempotencyKey, requestHash: fingerprint, total, items, placedAt });
+        const placed = await this.unitOfWork.commitWith(() =>
+          this.orders.place({ id, customerId: customer.id, idempotencyKey: command.idempotencyKey, requestHash: fingerprint, total, items, placedAt }),
+        );
         if (!placed) throw new IdempotencyKeyTaken();
         return placed;
       });

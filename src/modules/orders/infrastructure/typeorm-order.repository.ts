@@ -1,4 +1,4 @@
-import { KeysetListing, type Database, type FilterConditions } from '../../../platform/database';
+import { isUniqueViolation, KeysetListing, type Database, type FilterConditions } from '../../../platform/database';
 import { outboxInsertSql, type JobQueue } from '../../../platform/jobs';
 import type { CreatedAtKey, PageRequest } from '../../../platform/pagination';
 import type { NewOrder, OrderFilter, OrderRepository } from '../application/order.repository';
@@ -16,6 +16,9 @@ interface OrderRow {
   created_at: Date;
   updated_at: Date;
 }
+
+/** The unique index that makes an order's idempotency key one per customer. */
+const IDEMPOTENCY_KEY_CONSTRAINT = 'orders_customer_idempotency_key';
 
 const COLUMNS = 'o.id, o.customer_id, o.status, o.total_amount, o.currency, o.version, o.created_at, o.updated_at';
 
@@ -40,15 +43,25 @@ export class TypeOrmOrderRepository implements OrderRepository {
 
   /**
    * One statement for the order, its items and the jobs the transaction has enqueued so far (its
-   * events), so a placed order costs one round trip less while its stock rows stay locked. The
-   * items are inserted only with a new order: on a taken key `placed` is empty, so are they.
+   * events), so a placed order costs one round trip less while its stock rows stay locked. A
+   * taken key fails the whole statement with a unique violation (not ON CONFLICT DO NOTHING): the
+   * transaction is aborted, so a COMMIT sent right behind this statement (UnitOfWork.commitWith)
+   * cannot keep the stock it reserved.
    */
   async place(order: NewOrder): Promise<Order | null> {
-    const rows = await this.db.sql<OrderRow>(
+    try {
+      return fromRow((await this.insertPlaced(order))[0]!);
+    } catch (error) {
+      if (isUniqueViolation(error, IDEMPOTENCY_KEY_CONSTRAINT)) return null;
+      throw error;
+    }
+  }
+
+  private insertPlaced(order: NewOrder): Promise<OrderRow[]> {
+    return this.db.sql<OrderRow>(
       `WITH placed AS (
               INSERT INTO orders AS o (id, customer_id, status, total_amount, currency, idempotency_key, request_hash, version, created_at, updated_at)
               VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, $8, $8)
-              ON CONFLICT (customer_id, idempotency_key) DO NOTHING
               RETURNING ${COLUMNS}),
             items AS (
               INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price_amount, currency)
@@ -73,7 +86,6 @@ export class TypeOrmOrderRepository implements OrderRepository {
         this.jobs.takePending(),
       ],
     );
-    return rows[0] ? fromRow(rows[0]) : null;
   }
 
   async findByIds(ids: readonly string[]): Promise<Order[]> {
