@@ -5,8 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 /**
  * A transaction's START TRANSACTION leaves in the same write as its first statement: the pool
  * pipelines, so neither waits for the other's answer, and every transaction is one round trip
- * shorter. Seen on the wire through a proxy that records what the client writes. With them goes
- * the setting that has the transaction's prepared statements planned once, not per execution.
+ * shorter. Seen on the wire through a proxy that records what the client writes.
  */
 let testDatabase: TestDatabase;
 let proxy: TcpProxy;
@@ -45,7 +44,6 @@ it('when a transaction runs, then its START TRANSACTION and first statement leav
 
   const begin = writes.findIndex((w) => w.includes('START TRANSACTION'));
   expect(begin).toBeGreaterThanOrEqual(0);
-  expect(writes[begin]).toContain('plan_cache_mode');
   expect(writes[begin]).toContain('first_statement');
   expect(writes.findIndex((w) => w.includes('second_statement'))).toBeGreaterThan(begin);
   expect(writes.at(-1)).toContain('COMMIT');
@@ -82,27 +80,36 @@ it('when a transaction runs several statements, then they share one transaction 
   expect(await database.query('SELECT n FROM pipelined_probe ORDER BY n')).toEqual([{ n: 1 }]);
 });
 
-it('when a transaction runs a prepared statement, then it runs on one generic plan, and the pool’s connections are back on the default after it', async () => {
-  const probe = 'SELECT count(*)::int AS wanted FROM unnest($1::int[]) AS w(n) WHERE n > 0';
-  const plansOf = () =>
-    database.sql<{ generic_plans: number; custom_plans: number }>(
-      'SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = $1',
-      [probe],
-    );
-
-  const inside = await database.transaction(async () => {
-    for (let i = 0; i < 3; i++) await database.sql(probe, [[1, 2]]);
-    return plansOf();
+describe('plans: generic by default, per execution when asked for', () => {
+  const probe = 'SELECT count(*)::int AS wanted FROM unnest($1::int[]) AS w(n) WHERE n > $2';
+  const plansOf = (db: Database) =>
+    db.sql<{ generic_plans: number; custom_plans: number }>('SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = $1', [probe]);
+  let single: Database;
+  beforeAll(async () => {
+    // One connection, so that every statement below sees the same prepared statements.
+    single = new Database(await connectDatabasePool({ url: testDatabase.url, poolSize: 1, onError: () => {} }));
   });
-  expect(inside).toEqual([{ generic_plans: 3, custom_plans: 0 }]);
+  afterAll(() => single?.close());
 
-  // Every connection of the pool (2) is back on PostgreSQL's default once its transaction ended.
-  const clients = [await database.pool.connect(), await database.pool.connect()];
-  try {
-    for (const client of clients) expect((await client.query('SHOW plan_cache_mode')).rows).toEqual([{ plan_cache_mode: 'auto' }]);
-  } finally {
-    for (const client of clients) client.release();
-  }
+  it('when a prepared statement runs, then it runs on one generic plan, in a transaction or not', async () => {
+    for (let i = 0; i < 2; i++) await single.sql(probe, [[1, 2], 0]);
+    await single.transaction(() => single.sql(probe, [[1, 2], 0]));
+    expect(await plansOf(single)).toEqual([{ generic_plans: 3, custom_plans: 0 }]);
+  });
+
+  it('when a statement asks for a plan for its values, then it gets one per execution, and its connection goes back to generic plans', async () => {
+    const rows = await single.sql(probe, [[1, 2, 3], 1], { planForValues: true });
+    await single.sql(probe, [[1, 2, 3], 2], { planForValues: true });
+
+    expect(rows).toEqual([{ wanted: 2 }]);
+    expect(await plansOf(single)).toEqual([{ generic_plans: 3, custom_plans: 2 }]);
+    expect(await single.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
+  });
+
+  it('when a statement planned for its values fails, then the error reaches the caller and the connection still goes back to generic plans', async () => {
+    await expect(single.sql('SELECT 1 / $1::int AS divide_by_zero', [0], { planForValues: true })).rejects.toMatchObject({ code: '22012' });
+    expect(await single.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
+  });
 });
 
 describe('commitWith: the last statement and COMMIT in one write', () => {

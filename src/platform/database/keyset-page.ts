@@ -4,10 +4,21 @@ import type { Database } from './unit-of-work';
 /** The parameters of a statement being composed: `add(value)` returns the value's placeholder. */
 export class SqlParameters {
   readonly values: unknown[] = [];
+  /** Whether a value was added with `addShapingPlan`. */
+  planForValues = false;
 
   add(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;
+  }
+
+  /**
+   * A value whose selectivity decides the best plan (a search pattern, a price bound): the
+   * statement is then planned for its values on every execution (`Database.sql`'s `planForValues`).
+   */
+  addShapingPlan(value: unknown): string {
+    this.planForValues = true;
+    return this.add(value);
   }
 }
 
@@ -47,6 +58,7 @@ export class KeysetListing<F> {
       `SELECT ${columns} FROM ${this.from} ${a} ${whereClause(conditions)}
         ORDER BY ${a}.created_at DESC, ${a}.id DESC LIMIT ${params.add(page.first + 1)}`,
       params.values,
+      { planForValues: params.planForValues },
     );
   }
 
@@ -56,6 +68,7 @@ export class KeysetListing<F> {
     const [row] = await this.db.sql<{ count: number }>(
       `SELECT count(*)::int AS count FROM ${this.from} ${this.alias} ${whereClause(conditions)}`,
       params.values,
+      { planForValues: params.planForValues },
     );
     return row!.count;
   }

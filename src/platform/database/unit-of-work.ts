@@ -26,7 +26,7 @@ export interface UnitOfWork {
  */
 interface TransactionScope {
   client: PoolClient;
-  /** START TRANSACTION (and TRANSACTION_PLANS), sent with the work's first statement; undefined until then. */
+  /** The START TRANSACTION sent with the work's first statement; undefined until then. */
   begun: Promise<void> | undefined;
   /** How many `transaction()` calls inside the outermost one are running (they join it). */
   joined: number;
@@ -56,17 +56,6 @@ export interface TransactionLocalHooks<T> {
   beforeCommit?: (value: T) => Promise<void>;
   afterCommit?: (value: T) => Promise<void>;
 }
-
-/**
- * Transactions run their prepared statements with the plan each statement got once, not one made
- * for every execution's values. Their statements change rows found by key (stock by product id,
- * an order by id or idempotency key, items from arrays of ids), so the values do not change the
- * plan; but PostgreSQL's default (`auto`) compares the costs, and a plan made for a two-element
- * array always looks cheaper than one made for any array, so it planned every execution anew:
- * about a quarter of its CPU per placed order. Reads stay on `auto`: a listing filtered by a
- * search text or a price range needs a plan for its values. LOCAL: it ends with the transaction.
- */
-const TRANSACTION_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
 
 const DEFAULT_CONFLICT_RETRY: ConflictRetryPolicy = { attempts: 3, baseDelayMs: 10 };
 
@@ -245,10 +234,42 @@ export class Database implements UnitOfWork {
     }
   }
 
-  /** Runs SQL (prepared under a name, see PreparedStatements) on the ambient transaction's connection, or the pool's. */
-  async sql<T>(text: string, parameters: unknown[] = []): Promise<T[]> {
-    const result = await this.runHere(this.statements.of(text), parameters);
+  /**
+   * Runs SQL (prepared under a name, see PreparedStatements) on the ambient transaction's
+   * connection, or the pool's. The pool's connections run every prepared statement on its generic
+   * plan (see connectDatabasePool); `planForValues` asks for a plan made for these values, for a
+   * statement whose best plan depends on them (see `runPlannedForValues`).
+   */
+  async sql<T>(text: string, parameters: unknown[] = [], options: { planForValues?: boolean } = {}): Promise<T[]> {
+    const statement = this.statements.of(text);
+    const result = options.planForValues ? await this.runPlannedForValues(statement, parameters) : await this.runHere(statement, parameters);
     return result.rows as T[];
+  }
+
+  /**
+   * A statement planned for its values, outside a transaction: on a connection of its own, between
+   * SET and RESET of plan_cache_mode, all three in one write (one round trip). The connection goes
+   * back to the pool with its generic default, or is discarded if RESET fails. In a transaction
+   * the statement runs like the transaction's others: transactions change rows found by key.
+   */
+  private async runPlannedForValues(statement: NamedStatement | string, values: unknown[]): Promise<QueryResult> {
+    if (this.inTransaction) return this.runHere(statement, values);
+    const client = await this.pool.connect();
+    const socket = socketOf(client);
+    socket?.cork();
+    let set: Promise<QueryResult>, result: Promise<QueryResult>, reset: Promise<QueryResult>;
+    try {
+      set = this.run(client, 'SET plan_cache_mode = force_custom_plan', []);
+      result = this.run(client, statement, values);
+      reset = this.run(client, 'RESET plan_cache_mode', []);
+    } finally {
+      socket?.uncork();
+    }
+    const [setOutcome, resultOutcome, resetOutcome] = await Promise.allSettled([set, result, reset]);
+    client.release(resetOutcome.status === 'rejected' ? (resetOutcome.reason as Error) : undefined);
+    if (setOutcome.status === 'rejected') throw setOutcome.reason;
+    if (resultOutcome.status === 'rejected') throw resultOutcome.reason;
+    return resultOutcome.value;
   }
 
   /**
@@ -296,12 +317,11 @@ export class Database implements UnitOfWork {
   }
 
   /**
-   * The transaction's first statement goes out right behind its START TRANSACTION (and
-   * TRANSACTION_PLANS), in the same write: the pool's connections pipeline (see
-   * connectDatabasePool), so none waits for another's answer, and a transaction costs one round
-   * trip less. Pipelined, each is answered on its own; START TRANSACTION on an idle pooled
-   * connection fails only when the connection does, and then the statements behind it fail too.
-   * They are awaited before COMMIT all the same.
+   * The transaction's first statement goes out right behind its START TRANSACTION, in the same
+   * write: the pool's connections pipeline (see connectDatabasePool), so neither waits for the
+   * other's answer, and a transaction costs one round trip less. Pipelined, each is answered on
+   * its own; START TRANSACTION on an idle pooled connection fails only when the connection does,
+   * and then the statement behind it fails too. It is awaited before COMMIT all the same.
    */
   private beginWith(scope: TransactionScope, statement: NamedStatement | string, values: unknown[]): Promise<QueryResult> {
     const socket = socketOf(scope.client);
@@ -314,11 +334,9 @@ export class Database implements UnitOfWork {
     }
   }
 
-  /** Sends START TRANSACTION and TRANSACTION_PLANS without waiting: `scope.begun` answers. */
+  /** Sends START TRANSACTION without waiting: `scope.begun` answers. */
   private begin(scope: TransactionScope): void {
-    const begin = this.run(scope.client, 'START TRANSACTION', []);
-    const plans = this.run(scope.client, TRANSACTION_PLANS, []);
-    scope.begun = Promise.all([begin, plans]).then(() => undefined);
+    scope.begun = this.run(scope.client, 'START TRANSACTION', []).then(() => undefined);
     scope.begun.catch(() => undefined);
   }
 

@@ -146,13 +146,13 @@ export class TypeOrmProductRepository implements ProductRepository {
 const filterConditions: FilterConditions<ProductFilter> = (filter, params) => {
   const conditions: string[] = [];
   if (filter.search) {
-    const pattern = params.add(`%${escapeLike(filter.search)}%`);
+    const pattern = params.addShapingPlan(`%${escapeLike(filter.search)}%`);
     conditions.push(`(p.name ILIKE ${pattern} OR p.sku ILIKE ${pattern})`);
   }
   if (filter.inStock === true) conditions.push('p.stock > 0');
   if (filter.inStock === false) conditions.push('p.stock = 0');
-  if (filter.minPrice != null) conditions.push(`p.price_amount >= ${params.add(filter.minPrice)}`);
-  if (filter.maxPrice != null) conditions.push(`p.price_amount <= ${params.add(filter.maxPrice)}`);
+  if (filter.minPrice != null) conditions.push(`p.price_amount >= ${params.addShapingPlan(filter.minPrice)}`);
+  if (filter.maxPrice != null) conditions.push(`p.price_amount <= ${params.addShapingPlan(filter.maxPrice)}`);
   return conditions;
 };
 
