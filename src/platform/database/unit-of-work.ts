@@ -240,9 +240,9 @@ export class Database implements UnitOfWork {
    * plan (see connectDatabasePool); `planForValues` asks for a plan made for these values, for a
    * statement whose best plan depends on them (see `runPlannedForValues`).
    */
-  async sql<T>(text: string, parameters: unknown[] = [], options: { planForValues?: boolean } = {}): Promise<T[]> {
+  async sql<T>(text: string, parameters: unknown[] = [], options?: { planForValues?: boolean }): Promise<T[]> {
     const statement = this.statements.of(text);
-    const result = options.planForValues ? await this.runPlannedForValues(statement, parameters) : await this.runHere(statement, parameters);
+    const result = options?.planForValues ? await this.runPlannedForValues(statement, parameters) : await this.runHere(statement, parameters);
     return result.rows as T[];
   }
 
@@ -255,17 +255,12 @@ export class Database implements UnitOfWork {
   private async runPlannedForValues(statement: NamedStatement | string, values: unknown[]): Promise<QueryResult> {
     if (this.inTransaction) return this.runHere(statement, values);
     const client = await this.pool.connect();
-    const socket = socketOf(client);
-    socket?.cork();
-    let set: Promise<QueryResult>, result: Promise<QueryResult>, reset: Promise<QueryResult>;
-    try {
-      set = this.run(client, 'SET plan_cache_mode = force_custom_plan', []);
-      result = this.run(client, statement, values);
-      reset = this.run(client, 'RESET plan_cache_mode', []);
-    } finally {
-      socket?.uncork();
-    }
-    const [setOutcome, resultOutcome, resetOutcome] = await Promise.allSettled([set, result, reset]);
+    const sent = inOneWrite(client, () => [
+      this.run(client, 'SET plan_cache_mode = force_custom_plan', []),
+      this.run(client, statement, values),
+      this.run(client, 'RESET plan_cache_mode', []),
+    ]);
+    const [setOutcome, resultOutcome, resetOutcome] = await Promise.allSettled(sent);
     client.release(resetOutcome.status === 'rejected' ? (resetOutcome.reason as Error) : undefined);
     if (setOutcome.status === 'rejected') throw setOutcome.reason;
     if (resultOutcome.status === 'rejected') throw resultOutcome.reason;
@@ -299,18 +294,13 @@ export class Database implements UnitOfWork {
   private async runAndCommit(scope: TransactionScope, statement: NamedStatement | string, values: unknown[]): Promise<QueryResult> {
     scope.commitWithNext = false;
     await runBeforeCommitHooks(scope);
-    const socket = socketOf(scope.client);
-    socket?.cork();
-    let result: Promise<QueryResult>;
-    try {
+    const rows = await inOneWrite(scope.client, () => {
       if (!scope.begun) this.begin(scope);
-      result = this.run(scope.client, statement, values);
+      const sent = this.run(scope.client, statement, values);
       scope.committing = this.run(scope.client, 'COMMIT', []).then(committedOrThrow);
       scope.committing.catch(() => undefined);
-    } finally {
-      socket?.uncork();
-    }
-    const rows = await result;
+      return sent;
+    });
     await scope.begun;
     await scope.committing;
     return rows;
@@ -324,14 +314,10 @@ export class Database implements UnitOfWork {
    * and then the statement behind it fails too. It is awaited before COMMIT all the same.
    */
   private beginWith(scope: TransactionScope, statement: NamedStatement | string, values: unknown[]): Promise<QueryResult> {
-    const socket = socketOf(scope.client);
-    socket?.cork();
-    try {
+    return inOneWrite(scope.client, () => {
       this.begin(scope);
       return this.run(scope.client, statement, values);
-    } finally {
-      socket?.uncork();
-    }
+    });
   }
 
   /** Sends START TRANSACTION without waiting: `scope.begun` answers. */
@@ -385,13 +371,20 @@ function committedOrThrow(result: QueryResult): void {
 }
 
 /**
- * The socket under a node-postgres client, to cork it around two statements so they leave in one
- * write (node-postgres corks each statement's messages the same way). Undefined if a version of
- * node-postgres keeps it elsewhere: the statements then leave in two writes, still pipelined.
+ * Runs `send`, whose statements on `client` then leave in one write: the socket under the
+ * node-postgres client is corked around it (node-postgres corks each statement's messages the
+ * same way). If a version of node-postgres keeps the socket elsewhere, they leave in several
+ * writes, still pipelined.
  */
-function socketOf(client: PoolClient): { cork(): void; uncork(): void } | undefined {
+function inOneWrite<T>(client: PoolClient, send: () => T): T {
   const stream = (client as { connection?: { stream?: { cork?: unknown; uncork?: unknown } } }).connection?.stream;
-  return typeof stream?.cork === 'function' && typeof stream.uncork === 'function' ? (stream as { cork(): void; uncork(): void }) : undefined;
+  const socket = typeof stream?.cork === 'function' && typeof stream.uncork === 'function' ? (stream as { cork(): void; uncork(): void }) : undefined;
+  socket?.cork();
+  try {
+    return send();
+  } finally {
+    socket?.uncork();
+  }
 }
 
 /** A statement node-postgres prepares once per connection, under its name. */
