@@ -107,7 +107,14 @@ describe('plans: generic by default, per execution when asked for', () => {
   });
 
   it('when a statement planned for its values fails, then the error reaches the caller and the connection still goes back to generic plans', async () => {
-    await expect(single.sql('SELECT 1 / $1::int AS divide_by_zero', [0], { planForValues: true })).rejects.toMatchObject({ code: '22012' });
+    // n is a column, so the planner cannot fold the division: it fails when the plan runs.
+    const failing = 'SELECT 1 / (n - $1::int) AS divide_by_zero FROM generate_series(1, 1) AS g(n)';
+    await expect(single.sql(failing, [1], { planForValues: true })).rejects.toMatchObject({ code: '22012' });
+
+    // Planned for its value, then RESET.
+    expect(
+      await single.query('SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement = $1', [failing]),
+    ).toEqual([{ generic_plans: 0, custom_plans: 1 }]);
     expect(await single.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
   });
 });
